@@ -1,0 +1,44 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+
+import { APP_CONFIG, AppConfig } from './config/app.config';
+import { DrfExceptionFilter } from './common/errors/drf-exception.filter';
+import { DrfValidationPipe } from './common/validation/drf-validation.pipe';
+
+/** Applies everything `main.ts` and the e2e tests share: proxies, headers, errors, docs. */
+export function setupApp(app: INestApplication): void {
+  const config = app.get<AppConfig>(APP_CONFIG);
+  const express = app as NestExpressApplication;
+
+  express.useLogger(app.get(Logger));
+  express.set('trust proxy', config.trustProxy);
+  express.disable('x-powered-by');
+  express.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  express.enableCors({
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    credentials: true,
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept-Language', 'X-Impersonated-User-Uuid', 'X-Request-Id', 'Idempotency-Key', 'If-Match'],
+    exposedHeaders: ['X-Result-Count', 'Link', 'X-Request-Id', 'ETag', 'Retry-After'],
+  });
+  express.useBodyParser('json', { limit: '10mb' });
+  express.useBodyParser('urlencoded', { limit: '10mb', extended: true });
+
+  app.useGlobalFilters(new DrfExceptionFilter());
+  app.useGlobalPipes(new DrfValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Deskbridge')
+      .setDescription('Waldur-compatible support (helpdesk) API over Jira Service Management, Zammad, SMAX or the built-in desk.')
+      .setVersion('0.1.0')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'Token <key>' }, 'tokenAuth')
+      .addSecurityRequirements('tokenAuth')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/schema', useGlobalPrefix: false });
+}

@@ -1,0 +1,85 @@
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+
+import { FieldErrors, ValidationFailedException } from '../errors/app.exception';
+
+/** DRF's wording for the constraints our DTOs use; other constraints keep their own message. */
+const DRF_MESSAGES: Record<string, (message: string) => string> = {
+  isDefined: () => 'This field is required.',
+  isNotEmpty: () => 'This field may not be blank.',
+  isInt: () => 'A valid integer is required.',
+  isNumber: () => 'A valid number is required.',
+  isBoolean: () => 'Must be a valid boolean.',
+  isString: () => 'Not a valid string.',
+  isEmail: () => 'Enter a valid email address.',
+  isUrl: () => 'Enter a valid URL.',
+  isDateString: () => 'Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].',
+  isISO8601: () => 'Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].',
+  maxLength: (message) => `Ensure this field has no more than ${firstNumber(message)} characters.`,
+  minLength: (message) => `Ensure this field has at least ${firstNumber(message)} characters.`,
+  min: (message) => `Ensure this value is greater than or equal to ${firstNumber(message)}.`,
+  max: (message) => `Ensure this value is less than or equal to ${firstNumber(message)}.`,
+  isArray: () => 'Expected a list of items.',
+  isObject: () => 'Expected an object.',
+  whitelistValidation: () => 'This field is not allowed.',
+};
+
+function firstNumber(message: string): string {
+  return /-?\d+(\.\d+)?/.exec(message)?.[0] ?? '';
+}
+
+/** Flattens class-validator errors into DRF field errors, nested paths joined with dots. */
+export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErrors {
+  const result: FieldErrors = {};
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) {
+      // Report "required" alone when the value is missing, as DRF does.
+      const entries = Object.entries(error.constraints);
+      const required = entries.find(([name]) => name === 'isDefined');
+      const chosen = required ? [required] : entries;
+      result[field] = chosen.map(([name, message]) => DRF_MESSAGES[name]?.(message) ?? message);
+    }
+    if (error.children?.length) Object.assign(result, toFieldErrors(error.children, field));
+  }
+  return result;
+}
+
+/**
+ * Validates and transforms DTOs, reporting failures in DRF's 400 shape. Query strings are
+ * forgiving as DRF's filters are: empty parameters count as absent and unknown ones are dropped.
+ */
+@Injectable()
+export class DrfValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      transform: true,
+      whitelist: true,
+      forbidUnknownValues: false,
+      transformOptions: { enableImplicitConversion: false },
+      exceptionFactory: (errors) => new ValidationFailedException(toFieldErrors(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'query' && value && typeof value === 'object') {
+      value = dropEmptyParameters(value as Record<string, unknown>);
+    }
+    if (metadata.type === 'body' && (value === undefined || value === null) && metadata.metatype) {
+      value = {};
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+function dropEmptyParameters(query: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(query)) {
+    if (Array.isArray(raw)) {
+      const values = raw.filter((item) => item !== '');
+      if (values.length > 0) result[key] = values;
+    } else if (raw !== '' && raw !== undefined) {
+      result[key] = raw;
+    }
+  }
+  return result;
+}
