@@ -1,5 +1,12 @@
 import { CreateIdentityTables1796418600000 } from './1796418600000-CreateIdentityTables';
 import { CreateSettingsTable1796418600100 } from './1796418600100-CreateSettingsTable';
+import { CreateSupportTables1796418600200 } from './1796418600200-CreateSupportTables';
+import { SeedBuiltInDesk1796418600300 } from './1796418600300-SeedBuiltInDesk';
 
 /** Every migration, oldest first; a new migration is appended here. */
-export const MIGRATIONS: Function[] = [CreateIdentityTables1796418600000, CreateSettingsTable1796418600100];
+export const MIGRATIONS: Function[] = [
+  CreateIdentityTables1796418600000,
+  CreateSettingsTable1796418600100,
+  CreateSupportTables1796418600200,
+  SeedBuiltInDesk1796418600300,
+];

@@ -1,0 +1,67 @@
+import { Column, CreateDateColumn, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+import { SyncState } from '../common/sync-state';
+import { Issue } from '../issues/issue.entity';
+import { SupportUser } from '../support-users/support-user.entity';
+
+const bigintAsNumber = { to: (value: number) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
+
+@Entity({ name: 'attachments' })
+@Index('attachments_backend_key', ['backendName', 'backendId'], { unique: true, where: "backend_id IS NOT NULL AND backend_id <> ''" })
+export class Attachment {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Index('attachments_uuid_key', { unique: true })
+  @Column({ type: 'uuid' })
+  @Generated('uuid')
+  uuid: string;
+
+  @Index('attachments_issue_id_idx')
+  @Column({ type: 'integer' })
+  issueId: number;
+
+  @ManyToOne(() => Issue, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'issue_id', foreignKeyConstraintName: 'attachments_issue_id_fkey' })
+  issue: Issue;
+
+  @Column({ type: 'integer', nullable: true })
+  authorId: number | null;
+
+  @ManyToOne(() => SupportUser, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'attachments_author_id_fkey' })
+  author: SupportUser | null;
+
+  /** NFC-normalized original file name. */
+  @Column({ type: 'varchar', length: 255 })
+  fileName: string;
+
+  /** Sniffed from the bytes, not taken from the client. */
+  @Column({ type: 'varchar', length: 255, default: 'application/octet-stream' })
+  mimeType: string;
+
+  @Column({ type: 'bigint', default: 0, transformer: bigintAsNumber })
+  fileSize: number;
+
+  @Column({ type: 'char', length: 64, nullable: true })
+  sha256: string | null;
+
+  /** Where the storage port keeps the bytes; null while a backend-held file is not downloaded yet. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  storageKey: string | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  backendName: string | null;
+
+  @Column({ type: 'varchar', length: 255, default: '' })
+  backendId: string;
+
+  @Column({ type: 'smallint', default: SyncState.OK })
+  state: SyncState;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  created: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  modified: Date;
+}
