@@ -10,6 +10,8 @@ import { TokenAuthGuard } from './identity/auth/token-auth.guard';
 import { IdentityModule } from './identity/identity.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { SettingsModule } from './settings/settings.service';
+import { SupportModule } from './support/support.module';
 
 @Module({
   imports: [
@@ -21,6 +23,8 @@ import { MetricsModule } from './metrics/metrics.module';
     MetricsModule,
     HealthModule,
     IdentityModule,
+    SettingsModule,
+    SupportModule,
   ],
   // Global guards run in this order: authentication comes after checks that must answer
   // before it (for example 424 when support is disabled).
