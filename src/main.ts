@@ -11,7 +11,7 @@ async function bootstrap(): Promise<void> {
   // Validate first, so a bad environment fails before anything opens the database.
   loadAppConfig();
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
   setupApp(app);
   const config = app.get<AppConfig>(APP_CONFIG);
   await app.listen(config.port, config.host);
