@@ -10,6 +10,7 @@ import { TokenAuthGuard } from './identity/auth/token-auth.guard';
 import { IdentityModule } from './identity/identity.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { SettingsModule } from './settings/settings.module';
 
 @Module({
   imports: [
@@ -21,6 +22,7 @@ import { MetricsModule } from './metrics/metrics.module';
     MetricsModule,
     HealthModule,
     IdentityModule,
+    SettingsModule,
   ],
   // Global guards run in this order: authentication comes after checks that must answer
   // before it (for example 424 when support is disabled).
