@@ -10,7 +10,7 @@ import { TokenAuthGuard } from './identity/auth/token-auth.guard';
 import { IdentityModule } from './identity/identity.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { SettingsModule } from './settings/settings.service';
+import { SettingsModule } from './settings/settings.module';
 import { SupportModule } from './support/support.module';
 
 @Module({

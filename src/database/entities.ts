@@ -4,6 +4,7 @@ import { RoleGrant } from '../identity/roles/role-grant.entity';
 import { AuthToken } from '../identity/tokens/auth-token.entity';
 import { User } from '../identity/users/user.entity';
 import { Setting } from '../settings/setting.entity';
+import { SigningKey } from '../settings/signing-key.entity';
 import { Attachment } from '../support/attachments/attachment.entity';
 import { Comment } from '../support/comments/comment.entity';
 import { Feedback } from '../support/feedback/feedback.entity';
@@ -24,6 +25,7 @@ export const ENTITIES: Function[] = [
   RoleGrant,
   AuthToken,
   Setting,
+  SigningKey,
   SupportUser,
   IssueStatus,
   Priority,
