@@ -48,9 +48,14 @@ export class EmsQueryError extends Error {}
 
 let queryCounter = 0;
 
+/**
+ * Returns the query time in epoch microseconds. It is never earlier than a
+ * stored `LastUpdateTime`, which can run ahead of the clock when several
+ * writes share one millisecond, so a client may use it as a polling watermark.
+ */
 function queryTime(ctx: FakeContext): number {
   queryCounter = (queryCounter + 1) % 1000;
-  return ctx.clock.now() * 1000 + queryCounter;
+  return ctx.store.latestTimestamp() * 1000 + queryCounter;
 }
 
 function okMeta(ctx: FakeContext, totalCount: number): QueryMeta {

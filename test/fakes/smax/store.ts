@@ -58,6 +58,11 @@ export class SmaxStore {
     return this.lastTimestamp;
   }
 
+  /** Returns the current time, but never earlier than a `LastUpdateTime` already handed out. */
+  latestTimestamp(): number {
+    return Math.max(this.clock.now(), this.lastTimestamp);
+  }
+
   /** Returns the next UUID of a deterministic sequence (comment ids and file guids). */
   nextUuid(): string {
     this.uuidSequence += 1;
