@@ -9,7 +9,7 @@ export interface FakeSmaxConfig {
   cookieName: string;
   /** Whether `Authorization: Bearer <token>` is accepted besides the cookie. */
   acceptBearer: boolean;
-  /** Whether the login answer wraps the token in double quotes, as some servers do. */
+  /** Whether the login response wraps the token in double quotes, as some servers do. */
   quoteLoginToken: boolean;
   /** Session lifetime in milliseconds; 0 keeps tokens valid until they are expired on demand. */
   tokenTtlMs: number;

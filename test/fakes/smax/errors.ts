@@ -1,4 +1,4 @@
-/** Error answered to a REST client with the given status and body (JSON unless `contentType` says otherwise). */
+/** Error returned to a REST client with the given status and body, which is JSON unless `contentType` is set. */
 export class SmaxHttpError extends Error {
   constructor(
     readonly status: number,
@@ -10,10 +10,10 @@ export class SmaxHttpError extends Error {
   }
 }
 
-/** Invalid input to a control function; the control API answers it with 400. */
+/** Invalid input to a control function. The control API responds to it with 400. */
 export class FakeInputError extends Error {}
 
-/** A write that the fake refused (a FAILED bulk result or a rejected comment); the control API answers it with 422. */
+/** A write that the fake rejected, such as a FAILED bulk result or a rejected comment. The control API responds to it with 422. */
 export class FakeActionError extends Error {
   constructor(
     message: string,

@@ -231,15 +231,16 @@ export async function startFakeSmax(options: FakeSmaxOptions = {}): Promise<Fake
     requestLog: new RequestLog(clock),
     webhooks: new WebhookNotifier(() => ctx.config, clock),
   };
-  let fake: FakeSmax | undefined;
+  // The control routes need the FakeSmax, which needs the listening server, so they read it late.
+  const started: { fake?: FakeSmax } = {};
   const app = createSmaxApp(ctx, () => {
-    if (!fake) {
+    if (!started.fake) {
       throw new Error('The fake SMAX is not listening yet.');
     }
-    return fake;
+    return started.fake;
   });
   const server = app.listen(options.port ?? 0, host);
   await once(server, 'listening');
-  fake = new FakeSmax(server, ctx, initialConfig, host);
-  return fake;
+  started.fake = new FakeSmax(server, ctx, initialConfig, host);
+  return started.fake;
 }

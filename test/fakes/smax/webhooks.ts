@@ -275,9 +275,11 @@ export class WebhookNotifier {
 
 /** Formats a fetch failure with its cause, which contains the useful part (e.g. ECONNREFUSED). */
 function describeError(error: unknown): string {
-  if (!(error instanceof Error)) {
+  // Duck-typed, because fetch errors may come from another realm than this module's Error (e.g. under Jest).
+  const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: { message?: unknown } };
+  if (typeof message !== 'string') {
     return String(error);
   }
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `${error.name}: ${error.message}${cause}`;
+  const detail = typeof cause?.message === 'string' ? ` (${cause.message})` : '';
+  return `${String(name ?? 'Error')}: ${message}${detail}`;
 }
