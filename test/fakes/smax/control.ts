@@ -11,7 +11,7 @@ import { WebhookFault, WebhookTargetInput } from './webhooks';
 
 /**
  * Control API under `/__fake/`: JSON in and out, no authentication, never
- * logged or faulted. Each route calls the FakeSmax method of the same name.
+ * logged or faulted. Each route calls the matching FakeSmax method.
  * Invalid input gets 400, and an agent action that SMAX rejects gets 422.
  */
 
@@ -142,7 +142,12 @@ export function controlRouter(fakeOf: () => FakeSmax): Router {
     if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || (timeoutMs as number) <= 0)) {
       throw new FakeInputError('"timeoutMs" must be an integer > 0 when given.');
     }
-    await fakeOf().waitForWebhooks(timeoutMs as number | undefined);
+    try {
+      await fakeOf().waitForWebhooks(timeoutMs as number | undefined);
+    } catch (error) {
+      res.status(504).json({ error: (error as Error).message });
+      return;
+    }
     res.status(204).end();
   });
 

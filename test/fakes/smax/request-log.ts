@@ -80,11 +80,12 @@ export function captureMiddleware(log: RequestLog, limitBytes: () => number) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
       if (size > limitBytes()) {
-        res.status(413).set('Connection', 'close').type('text/plain').send(`Request body exceeds ${limitBytes()} bytes.`);
-        return;
+        tooLarge = true;
+        break;
       }
       chunks.push(chunk as Buffer);
     }
@@ -101,6 +102,11 @@ export function captureMiddleware(log: RequestLog, limitBytes: () => number) {
       entry.login = exchange.actor?.login;
       entry.fault = exchange.fault;
     });
+    if (tooLarge) {
+      // The entry keeps only the bytes read before the limit.
+      res.status(413).set('Connection', 'close').type('text/plain').send(`Request body exceeds ${limitBytes()} bytes.`);
+      return;
+    }
     next();
   };
 }

@@ -47,7 +47,10 @@ export interface WebhookDelivery {
   changedBy?: string;
 }
 
-/** Webhook fault: `duplicate` sends each of the next `times` deliveries (or all) twice; `hold` queues deliveries until release. */
+/**
+ * Webhook fault: `duplicate` sends the notifications of the next `times` Request changes (or of every change) twice,
+ * and `hold` queues deliveries until they are released.
+ */
 export type WebhookFault = { kind: 'duplicate'; times?: number } | { kind: 'hold' };
 
 export const DEFAULT_SECRET_HEADER = 'X-Smax-Webhook-Secret';
@@ -59,7 +62,7 @@ export class WebhookNotifier {
   private log: WebhookDelivery[] = [];
   private held: WebhookDelivery[] = [];
   private holding = false;
-  /** Deliveries still to be duplicated; null duplicates every one, 0 none. */
+  /** Changes whose notifications are still to be duplicated: null for every change, 0 for none. */
   private duplicatesLeft: number | null = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private abort = new AbortController();
