@@ -17,7 +17,25 @@ import { exchangeOf } from './http-exchange';
 export const FAULT_KINDS = ['status', 'latency', 'drop', 'drop-after-commit', 'expire-token', 'bulk-failed'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-export interface FaultRule {
+/** Settings of one fault kind; each kind reads only its own members. */
+export interface FaultSettings {
+  /** Kind `status`: the HTTP status to return. */
+  status?: number;
+  /** Kind `status`: the response body; default a JSON message. */
+  body?: string;
+  /** Kind `status`: Content-Type of `body`. */
+  contentType?: string;
+  /** Kind `status`: return an HTML error page instead of JSON. */
+  html?: boolean;
+  /** Kind `status`: value of a `Retry-After` header; none is sent without it. */
+  retryAfterSeconds?: number;
+  /** Kind `latency`: the delay in milliseconds. */
+  ms?: number;
+  /** Kind `bulk-failed`: the `errorDetails.message` of every FAILED entity. */
+  message?: string;
+}
+
+export interface FaultRule extends FaultSettings {
   id: string;
   kind: FaultKind;
   /** `*` for any method, `WRITE` for POST, PUT, PATCH and DELETE, or one HTTP method. */
@@ -28,17 +46,10 @@ export interface FaultRule {
   remaining: number | null;
   /** Matching requests still to let through before the fault starts. */
   skip: number;
-  status?: number;
-  body?: string;
-  contentType?: string;
-  html?: boolean;
-  retryAfterSeconds?: number;
-  ms?: number;
-  message?: string;
 }
 
 /** Fault rule as a test or the control API supplies it; `add` fills in the defaults. */
-export interface FaultRuleInput {
+export interface FaultRuleInput extends FaultSettings {
   kind: FaultKind;
   /** Default `*`; `WRITE` for expire-token; `POST` for bulk-failed. */
   method?: string;
@@ -48,13 +59,6 @@ export interface FaultRuleInput {
   times?: number;
   /** Let this many matching requests through first. */
   skip?: number;
-  status?: number;
-  body?: string;
-  contentType?: string;
-  html?: boolean;
-  retryAfterSeconds?: number;
-  ms?: number;
-  message?: string;
 }
 
 const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
