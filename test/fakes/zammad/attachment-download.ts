@@ -46,7 +46,7 @@ export function attachmentContentDisposition(contentType: string, requested: unk
   const ascii = filename
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^\x20-\x7e]/g, '?');
+    .replace(/[^\x20-\x7e]/gu, '?');
   const traditional = percentEscape(ascii, /[^ A-Za-z0-9!#$+.^_`|~-]/);
   const extended = percentEscape(filename, /[^A-Za-z0-9!#$&+.^_`|~-]/);
   return `${disposition}; filename="${traditional}"; filename*=UTF-8''${extended}`;
