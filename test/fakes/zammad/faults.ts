@@ -106,8 +106,10 @@ export class FaultInjector {
     return this.rules.length < before;
   }
 
+  /** Removes every rule and starts rule ids at 1 again. */
   clear(): void {
     this.rules = [];
+    this.nextId = 1;
   }
 
   /** Finds the first rule for this request that has uses left, and uses it up once. */

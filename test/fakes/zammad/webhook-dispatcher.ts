@@ -179,6 +179,7 @@ export class WebhookDispatcher {
     this.cancelPending();
     this.deliveries = [];
     this.faults = [];
+    this.nextFaultId = 1;
     this.heldPlans = [];
     this.holding = false;
     this.triggerNames.clear();
