@@ -27,7 +27,7 @@ export interface PreparedArticle {
  * otherwise, and customers are forced to public `note` or `web` articles.
  *
  * NOTE: Zammad validates the `attachments` entries only after saving the article, so
- * a bad attachment there can leave the article behind; the fake rejects the whole
+ * a bad attachment there can leave the article behind. The fake rejects the whole
  * request instead.
  */
 export function prepareArticle(ctx: FakeContext, actor: UserRecord, params: JsonObject): PreparedArticle {
@@ -36,6 +36,7 @@ export function prepareArticle(ctx: FakeContext, actor: UserRecord, params: Json
     throw unprocessable("Need at least an 'article body' field.");
   }
   const isAgent = store.isAgent(actor);
+
   let type =
     resolveAssociation(params, 'type', 'Ticket::Article::Type', (id) => store.articleTypeById(id), (name) =>
       store.findByName(store.articleTypes, name),
@@ -46,18 +47,21 @@ export function prepareArticle(ctx: FakeContext, actor: UserRecord, params: Json
     ) ?? store.findByName(store.articleSenders, isAgent ? 'Agent' : 'Customer')!;
   let internal = toBoolean(params.internal) ?? false;
   let originById = isAgent ? resolveOriginBy(ctx, params) : null;
+
   if (!isAgent) {
     sender = store.findByName(store.articleSenders, 'Customer')!;
     type = ['note', 'web'].includes(type.name) ? type : store.findByName(store.articleTypes, 'note')!;
     internal = false;
     originById = null;
   }
+
   const contentType = optionalString(params.content_type) ?? 'text/plain';
   let body = String(params.body);
   if (/text\/html/i.test(contentType)) {
     body = sanitizeHtml(body);
   }
   const author = originById === null ? actor : (store.users.get(originById) ?? actor);
+
   return {
     fields: {
       type_id: type.id,

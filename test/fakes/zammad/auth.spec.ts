@@ -71,7 +71,7 @@ describe('fake Zammad authentication', () => {
     expect(response.json.error).toBe('Invalid BasicAuth credentials');
   });
 
-  it('answers 403 without credentials', async () => {
+  it('returns 403 without credentials', async () => {
     const response = await callApi(fake, 'GET', '/api/v1/tickets', { authorization: null });
 
     expect(response.status).toBe(403);

@@ -28,8 +28,8 @@ export interface FakeSettings {
   /** `article` in a webhook body when the change has no article. */
   webhookAbsentArticle: 'empty-object' | 'null';
   /**
-   * When the webhook body is built: `send` rebuilds it at each attempt from current
-   * data, as Zammad's job does; `event` freezes it when the change happens.
+   * When the webhook body is built. `send` rebuilds it at each attempt from current
+   * data, as Zammad's job does, and `event` freezes it when the change happens.
    */
   webhookPayloadTiming: 'send' | 'event';
   /** Waits before attempts 2 to 5; Zammad waits 10, 20, 30 and 40 seconds. */
@@ -59,7 +59,7 @@ export const DEFAULT_SETTINGS: FakeSettings = {
   ticketNumberPrefix: '77',
 };
 
-/** A committed change to a ticket, as a Zammad trigger sees it. */
+/** A committed change to a ticket, the event a Zammad trigger runs on. */
 export interface TicketChange {
   ticketId: number;
   /** Article created in the same request, or null for a change without one. */

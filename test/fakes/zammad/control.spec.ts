@@ -198,7 +198,7 @@ describe('fake Zammad control API', () => {
     expect(fake.webhooks.deliveries()).toEqual([]);
   });
 
-  it('answers 404 for an unknown control route', async () => {
+  it('returns 404 for unknown routes', async () => {
     const response = await control(fake, 'GET', '/nothing');
 
     expect(response.status).toBe(404);

@@ -36,14 +36,14 @@ describe('fake Zammad errors', () => {
     expect(article.json.error).toBe("Couldn't find Ticket::Article with 'id'=999");
   });
 
-  it('answers unknown routes with 404', async () => {
+  it('returns 404 for unknown routes', async () => {
     const response = await callApi(fake, 'GET', '/api/v1/nothing');
 
     expect(response.status).toBe(404);
     expect(response.json.error).toBe('No route matches [GET] /api/v1/nothing');
   });
 
-  it('answers an HTML page to clients that accept only HTML', async () => {
+  it('returns HTML to HTML-only clients', async () => {
     const response = await callApi(fake, 'GET', '/api/v1/tickets/999', { headers: { Accept: 'text/html' } });
 
     expect(response.status).toBe(404);

@@ -1,7 +1,7 @@
 /**
  * Error raised by fake operations and rendered by the error middleware as Zammad's
- * envelope `{"error": ..., "error_human": ...}`. Zammad 6.x sets `X-Failure` to the
- * message on 401 and 403 responses.
+ * envelope `{"error": ..., "error_human": ...}`. Zammad's error handler also sets
+ * `X-Failure` to the message on 401 and 403 responses.
  */
 export class ZammadError extends Error {
   constructor(

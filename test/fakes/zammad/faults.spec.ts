@@ -29,7 +29,7 @@ describe('fake Zammad faults', () => {
   });
 
   describe('HTTP', () => {
-    it('answers with an injected status and Zammad body', async () => {
+    it('returns an injected status and body', async () => {
       await control(fake, 'POST', '/faults', { method: 'GET', path: '/api/v1/tickets/:id', kind: 'error', status: 503, times: 1 });
 
       const faulted = await callApi(fake, 'GET', '/api/v1/tickets/1');
@@ -73,7 +73,7 @@ describe('fake Zammad faults', () => {
       expect(response.text).toContain('<h1>502</h1>');
     });
 
-    it('answers 429 as plain text with Retry-After', async () => {
+    it('returns 429 as text with Retry-After', async () => {
       fake.faults.add({ path: '/api/v1/tickets', kind: 'error', status: 429, retryAfterSeconds: 7, times: 1 });
 
       const response = await callApi(fake, 'GET', '/api/v1/tickets');

@@ -4,10 +4,11 @@ import { sendHtmlError, sendJson } from './http-responses';
 import type { LoggedRequest } from './request-log';
 
 /**
- * `error` answers with a status and body instead of handling the request; `latency`
- * waits, then handles it normally; `drop-before-handling` closes the connection
- * without handling; `drop-after-commit` handles the request (the write is stored and
- * webhooks fire) and closes the connection instead of answering.
+ * Fault kinds. `error` responds with a status and body instead of handling the
+ * request. `latency` waits, then handles the request normally.
+ * `drop-before-handling` closes the connection without handling the request.
+ * `drop-after-commit` handles the request, so the write is stored and webhooks fire,
+ * then closes the connection instead of sending the response.
  */
 export type FaultKind = 'error' | 'latency' | 'drop-before-handling' | 'drop-after-commit';
 
@@ -166,7 +167,7 @@ function applyRule(rule: FaultRule, req: Request, res: Response, next: NextFunct
 
 function sendInjectedError(rule: FaultRule, res: Response): void {
   const message = rule.message ?? STATUS_TEXTS[rule.status] ?? 'Error';
-  const format = rule.format ?? (rule.status === 429 ? 'text' : rule.status === 502 || rule.status === 504 ? 'html' : 'json');
+  const format = rule.format ?? defaultFormat(rule.status);
   if (rule.retryAfterSeconds !== null) {
     res.setHeader('Retry-After', String(rule.retryAfterSeconds));
   }
@@ -182,7 +183,17 @@ function sendInjectedError(rule: FaultRule, res: Response): void {
   }
 }
 
-/** Lets the handler run to the end, then closes the socket where the answer would be written. */
+function defaultFormat(status: number): 'json' | 'html' | 'text' {
+  if (status === 429) {
+    return 'text';
+  }
+  if (status === 502 || status === 504) {
+    return 'html';
+  }
+  return 'json';
+}
+
+/** Lets the handler run to the end, then closes the socket where the response would be written. */
 function dropInsteadOfAnswering(req: Request, res: Response, entry?: LoggedRequest): void {
   const socket = req.socket;
   res.writeHead = (() => res) as unknown as Response['writeHead'];

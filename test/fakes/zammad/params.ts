@@ -5,8 +5,8 @@ import type { JsonObject } from './types';
 
 /**
  * Parameter helpers. Rails merges query and body parameters (the body wins), casts
- * `"5"` to 5 for id columns and `"true"`/`"1"` to true for booleans; these helpers do
- * the same so clients that send ids as strings work, as they do against Zammad.
+ * `"5"` to 5 for id columns and `"true"`/`"1"` to true for booleans. These helpers do
+ * the same, so clients that send ids as strings work as they do against Zammad.
  */
 
 export function requestParams(req: Request): JsonObject {

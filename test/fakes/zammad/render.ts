@@ -63,7 +63,7 @@ export function renderAttachment(attachment: AttachmentRecord): JsonObject {
   };
 }
 
-/** Article with names; Zammad's article routes always answer in this shape. */
+/** Renders an article with names, the only shape Zammad's article routes return. */
 export function renderArticle(store: FakeStore, article: ArticleRecord): JsonObject {
   const result: JsonObject = {
     ...article,

@@ -15,9 +15,9 @@ export interface LoggedRequest {
   headers: Record<string, string>;
   body: Buffer;
   receivedAt: string;
-  /** Status the fake answered with, or would have answered with before a dropped connection. */
+  /** Response status, or the status the fake would have sent before a dropped connection. */
   status: number | null;
-  /** True when a fault closed the connection without an answer. */
+  /** True when a fault closed the connection without a response. */
   dropped: boolean;
   /** Kind of the injected fault applied to this request, if any. */
   fault: string | null;

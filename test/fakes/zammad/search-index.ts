@@ -21,9 +21,9 @@ interface Version<T> {
 
 /**
  * Search index with a visibility delay, standing in for Zammad's Elasticsearch. Each
- * write adds a version that becomes visible `delayMs` after it was made, so a search
- * sees the last visible version: nothing for a record that is too new, and old
- * values for one that was changed a moment ago.
+ * write adds a version that becomes visible `delayMs` after it was made, and a search
+ * reads the last visible version. So a record that is too new is missing, and one
+ * that was changed a moment ago still has its old values.
  */
 export class SearchIndex {
   private tickets = new Map<number, Version<TicketDocument>[]>();

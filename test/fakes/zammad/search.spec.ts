@@ -46,7 +46,7 @@ describe('fake Zammad ticket search', () => {
       expect(titlesOf(byBody.json)).toEqual(['Printer jam']);
     });
 
-    it('answers expand=true with the keys of a real search', async () => {
+    it('returns expanded results with real keys', async () => {
       await createTickets(['VPN down']);
 
       const response = await callApi(fake, 'GET', '/api/v1/tickets/search?query=VPN&expand=true');

@@ -283,7 +283,7 @@ function resolveCustomer(ctx: FakeContext, actor: UserRecord, params: JsonObject
   return customer;
 }
 
-/** Pending states need `pending_time`; other states clear it, as Zammad does. */
+/** Requires `pending_time` for pending states and clears it for the others. */
 function requirePendingTime(ctx: FakeContext, state: StateRecord, pendingTime: string | null): string | null {
   const typeName = ctx.store.stateTypeName(state);
   if (typeName !== 'pending reminder' && typeName !== 'pending action') {
@@ -300,7 +300,12 @@ function requirePendingTime(ctx: FakeContext, state: StateRecord, pendingTime: s
 }
 
 function parseTags(tags: unknown): string[] {
-  const list = Array.isArray(tags) ? tags.map(String) : typeof tags === 'string' ? tags.split(',') : [];
+  let list: string[] = [];
+  if (Array.isArray(tags)) {
+    list = tags.map(String);
+  } else if (typeof tags === 'string') {
+    list = tags.split(',');
+  }
   return [...new Set(list.map((tag) => tag.trim()).filter((tag) => tag !== ''))];
 }
 

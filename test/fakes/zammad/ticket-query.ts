@@ -4,9 +4,9 @@ import type { TicketDocument } from './search-index';
 /**
  * Matches the `query` of `GET /tickets/search`.
  *
- * `database` mode behaves like Zammad without Elasticsearch: a case-insensitive
- * substring match on title, number and the articles' body, from, to and subject; a
- * blank query matches every ticket.
+ * `database` mode behaves like Zammad without Elasticsearch. It is a
+ * case-insensitive substring match on title, number and the articles' body, from,
+ * to and subject, and a blank query matches every ticket.
  *
  * `elasticsearch` mode adds a small part of the query-string syntax: terms joined by
  * AND (the default) or OR, `field:value`, `field:>value` / `>=` / `<` / `<=`, quoted

@@ -16,9 +16,9 @@ const SORTABLE = new Set(['id', 'number', 'title', 'created_at', 'updated_at', '
 
 /**
  * Runs `GET|POST /tickets/search`. A `query` goes through the search index, so it can
- * lag writes by `searchDelayMs`; a `condition` alone reads current data, as Zammad
- * runs it on the database, unless `searchDelayIncludesConditionSearch` is set.
- * Results default to `updated_at` descending, Zammad's default order for search.
+ * lag writes by `searchDelayMs`. A `condition` alone reads current data, because
+ * Zammad runs it on the database, unless `searchDelayIncludesConditionSearch` is
+ * set. Results default to `updated_at` descending, Zammad's default search order.
  */
 export function searchTickets(ctx: FakeContext, actor: UserRecord, params: JsonObject): TicketSearchResult {
   const now = ctx.clock.now();

@@ -52,7 +52,7 @@ describe('fake Zammad tickets', () => {
     expect(fake.data.ticket(1)?.tags).toEqual(['waldur', 'vpn']);
   });
 
-  it('answers create with the keys of a real create', async () => {
+  it('returns create with real keys', async () => {
     const response = await callApi(fake, 'POST', '/api/v1/tickets', { body: NEW_TICKET });
 
     expect(Object.keys(response.json)).toEqual(Object.keys(readFixture('ticket-create-response.json')));

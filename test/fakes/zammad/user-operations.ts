@@ -34,6 +34,7 @@ export function createCustomer(ctx: FakeContext, actor: UserRecord, fields: Json
 
 function insertUser(ctx: FakeContext, actor: UserRecord, params: JsonObject, mayAssignRoles: boolean): UserRecord {
   const { store } = ctx;
+
   const email = typeof params.email === 'string' ? params.email.trim() : '';
   const identifiers = ['firstname', 'lastname', 'phone', 'mobile', 'email'];
   if (!identifiers.some((key) => typeof params[key] === 'string' && (params[key] as string).trim() !== '')) {
@@ -45,6 +46,7 @@ function insertUser(ctx: FakeContext, actor: UserRecord, params: JsonObject, may
   if (email !== '' && store.findUserByEmail(email)) {
     throw unprocessable(`Email address '${email.toLowerCase()}' is already used for another user.`);
   }
+
   const login = (typeof params.login === 'string' && params.login.trim() !== '' ? params.login : email).toLowerCase();
   const finalLogin = login === '' ? `auto-${ctx.uuids.next()}` : login;
   if ([...store.users.values()].some((user) => user.login === finalLogin)) {
@@ -53,6 +55,7 @@ function insertUser(ctx: FakeContext, actor: UserRecord, params: JsonObject, may
   const organization = resolveAssociation(params, 'organization', 'Organization', (id) => store.organizations.get(id), (name) =>
     store.findByName(store.organizations, name),
   );
+
   const now = ctx.clock.timestamp();
   const user = buildUser(
     {
@@ -74,6 +77,7 @@ function insertUser(ctx: FakeContext, actor: UserRecord, params: JsonObject, may
     },
     now,
   );
+
   store.users.set(user.id, user);
   ctx.searchIndex.indexUser(store, user.id, ctx.clock.now().getTime(), ctx.settings.searchDelayMs);
   return user;

@@ -16,7 +16,7 @@ describe('fake Zammad users and reference data', () => {
     fake.reset();
   });
 
-  it('answers users/me with the keys of a real one', async () => {
+  it('returns users/me with real keys', async () => {
     const response = await callApi(fake, 'GET', '/api/v1/users/me');
 
     expect(Object.keys(response.json).sort()).toEqual(Object.keys(readFixture('user-me.json')).sort());

@@ -39,10 +39,11 @@ export interface WebhookDelivery {
 }
 
 /**
- * `duplicate` sends each successful delivery a second time with the same delivery id.
- * `fail-attempts` fails the first `attempts` attempts of a delivery, so the retry
- * schedule runs; with `sendToReceiver` the request is still sent and its answer
- * ignored, like a response that timed out after the receiver processed it.
+ * Webhook fault. `duplicate` sends each successful delivery a second time with the
+ * same delivery id. `fail-attempts` fails the first `attempts` attempts of a
+ * delivery, so the retry schedule runs. With `sendToReceiver` those attempts are
+ * still sent and their responses ignored, like a response that timed out after the
+ * receiver processed it.
  */
 export interface WebhookFaultInput {
   kind: 'duplicate' | 'fail-attempts';

@@ -10,11 +10,11 @@ import type { FakeStore } from './store';
 import type { JsonObject } from './types';
 
 /**
- * Builds the default trigger webhook body `{"ticket": {...}, "article": {...}}` the way
- * Zammad's TriggerWebhookJob::RecordPayload does (zammad/zammad app/jobs): record
- * attributes with names, keys sorted, the listed associations expanded into whole
- * records, `{}` for an absent association or article, and user records without
- * login or group details.
+ * Default trigger webhook body `{"ticket": {...}, "article": {...}}`, built the way
+ * Zammad's TriggerWebhookJob::RecordPayload does (zammad/zammad, app/jobs). Records
+ * carry attributes with names and sorted keys. The listed associations are expanded
+ * into whole records, an absent association or article becomes `{}`, and user records
+ * leave out login and group details.
  */
 
 const USER_KEYS_LEFT_OUT = [
@@ -31,7 +31,7 @@ const USER_KEYS_LEFT_OUT = [
 export interface WebhookPayloadOptions {
   /** Base URL put in front of `/api/v1/ticket_attachment/...` in `attachments[].url`. */
   baseUrl: string;
-  /** Value of `article` when the change has no article; Zammad 6.x sends `{}`. */
+  /** Value of `article` when the change has no article; current Zammad source sends `{}`. */
   absentArticle: 'empty-object' | 'null';
 }
 

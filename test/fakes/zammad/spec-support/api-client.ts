@@ -19,7 +19,7 @@ export interface ApiRequestOptions {
   headers?: Record<string, string>;
 }
 
-/** Sends one request to the fake with `fetch` and reads the whole answer. */
+/** Sends one request to the fake with `fetch` and reads the whole response. */
 export async function callApi(
   fake: FakeZammad,
   method: string,

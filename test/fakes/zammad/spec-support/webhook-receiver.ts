@@ -7,7 +7,7 @@ export interface ReceivedWebhook {
   body: Buffer;
   text: string;
   json: unknown;
-  /** Status the receiver answered with. */
+  /** Status the receiver responded with. */
   status: number;
   receivedAt: number;
 }
