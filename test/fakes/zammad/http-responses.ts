@@ -29,6 +29,6 @@ export function sendHtmlError(res: Response, status: number, message: string): v
   res.status(status).type('text/html; charset=utf-8').send(page);
 }
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -315,8 +315,3 @@ function pickCustomAttributes(ctx: FakeContext, params: JsonObject): Record<stri
     .map((name) => [name, params[name]]);
   return Object.fromEntries(entries);
 }
-
-/** Tag list of a ticket, used by the tag routes and condition search. */
-export function ticketTags(ctx: FakeContext, ticketId: number): string[] {
-  return ctx.store.ticketTags.get(ticketId) ?? [];
-}
