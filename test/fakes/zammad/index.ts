@@ -1,0 +1,10 @@
+export { startFakeZammad } from './server';
+export type { FakeZammad, FakeZammadControls, StartFakeZammadOptions } from './server';
+export type { FakeSettings } from './context';
+export type { ArticleInput, FileInput, TicketInput, UserReference } from './agent';
+export type { FaultKind, FaultRule, FaultRuleInput } from './faults';
+export type { LoggedRequest, RequestFilter } from './request-log';
+export type { RegisterWebhookInput } from './webhook-controls';
+export type { DeliveryAttempt, WebhookDelivery, WebhookFault, WebhookFaultInput } from './webhook-dispatcher';
+export { hubSignature } from './webhook-sender';
+export { FAKE_PASSWORD, FAKE_TOKENS } from './seed-data';
