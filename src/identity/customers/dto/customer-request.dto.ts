@@ -46,4 +46,4 @@ export class CustomerRequestDto {
 }
 
 /** Body of PATCH `/api/customers/{uuid}/`: every field optional. */
-export class PatchCustomerRequestDto extends PartialType(CustomerRequestDto) {}
+export class PatchCustomerRequestDto extends PartialType(CustomerRequestDto, { skipNullProperties: false }) {}

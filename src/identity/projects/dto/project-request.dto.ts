@@ -31,4 +31,4 @@ export class ProjectRequestDto {
 }
 
 /** Body of PATCH `/api/projects/{uuid}/`: every field optional. */
-export class PatchProjectRequestDto extends PartialType(ProjectRequestDto) {}
+export class PatchProjectRequestDto extends PartialType(ProjectRequestDto, { skipNullProperties: false }) {}

@@ -61,7 +61,7 @@ export class UserRequestDto {
 }
 
 /** Body of PATCH `/api/users/{uuid}/`: every field optional. */
-export class PatchUserRequestDto extends PartialType(UserRequestDto) {}
+export class PatchUserRequestDto extends PartialType(UserRequestDto, { skipNullProperties: false }) {}
 
 export class PasswordChangeDto {
   @ApiProperty({ format: 'password', minLength: 1 })
