@@ -3,7 +3,7 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 /** A mistake in how a command was called; printed with the command's name and exit code 1. */
 export class CliUsageError extends Error {}
 
-/** Where a command writes: stdout for its result, stderr for progress and errors. */
+/** Output streams of a command: stdout for its result, stderr for progress and errors. */
 export interface CliOutput {
   out(line: string): void;
   err(line: string): void;

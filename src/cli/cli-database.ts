@@ -54,8 +54,8 @@ export interface CliDatabase {
 
 /**
  * Runs `work` with a connected data source: `DATABASE_URL`, or the embedded database in
- * `DATA_DIR` (through a running server's socket when one holds it, else opened here and
- * closed afterwards).
+ * `DATA_DIR`. A running server's socket is used when that server has the folder open;
+ * otherwise the folder is opened here and closed afterwards.
  */
 export async function withCliDatabase<T>(work: (database: CliDatabase) => Promise<T>): Promise<T> {
   NestLogger.overrideLogger(new StderrNestLogger());

@@ -13,7 +13,7 @@ export async function executedMigrationNames(dataSource: DataSource): Promise<st
   return rows.map((row) => row.name);
 }
 
-/** Names of the migrations this build knows but the database has not applied. */
+/** Names of the migrations this build contains but the database has not applied. */
 export async function pendingMigrationNames(dataSource: DataSource): Promise<string[]> {
   const executed = new Set(await executedMigrationNames(dataSource));
   return dataSource.migrations.map((migration) => migration.name ?? migration.constructor.name).filter((name) => !executed.has(name));

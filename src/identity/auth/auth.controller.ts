@@ -17,7 +17,7 @@ export class AuthController {
   @ApiOperation({ operationId: 'api_auth_password', summary: 'Obtain authentication token' })
   @ApiOkResponse({ description: 'A new token: `{"token": "<key>"}`.' })
   @ApiUnauthorizedResponse({ description: 'Wrong username or password, or the user is inactive.' })
-  obtainToken(@Body() credentials: ObtainTokenDto, @Ip() clientIp: string) {
-    return this.auth.obtainToken(credentials, clientIp.slice(0, 64));
+  obtainToken(@Body() credentials: ObtainTokenDto, @Ip() clientIp: string | undefined) {
+    return this.auth.obtainToken(credentials, (clientIp ?? 'unknown').slice(0, 64));
   }
 }

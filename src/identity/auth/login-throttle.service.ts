@@ -12,7 +12,7 @@ interface FailureWindow {
 
 /**
  * Counts failed password logins in the `login_failures` table, so every replica sharing
- * the database sees the same counts. The check and the insert are separate statements,
+ * the database uses the same counts. The check and the insert are separate statements,
  * so concurrent attempts can pass the limit by the number in flight.
  */
 @Injectable()
@@ -40,7 +40,7 @@ export class LoginThrottleService {
     this.logger.warn({ username: normalizeUsername(username), clientIp }, 'Failed password login');
   }
 
-  /** A successful login clears the username's failures; the client IP's count stays. */
+  /** Clears the username's failures after a successful login. The client IP's count stays. */
   async clearUsername(username: string): Promise<void> {
     await this.dataSource.query('DELETE FROM login_failures WHERE username = $1', [normalizeUsername(username)]);
   }

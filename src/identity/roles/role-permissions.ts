@@ -7,7 +7,7 @@ import { hasCustomerRole, hasProjectRole } from './role-queries';
 import { RoleScopeTarget } from './role-scope';
 
 /**
- * Who may grant and revoke roles:
+ * Returns the roles `actor` may grant and revoke in `scope`:
  * - staff: every role;
  * - customer owners: CUSTOMER.SUPPORT and CUSTOMER.MANAGER in their customer, and every
  *   project role in its projects; CUSTOMER.OWNER stays with staff, as Waldur does by default;

@@ -17,7 +17,7 @@ const TRUE_VALUES = ['true', 'True', '1'];
 const FALSE_VALUES = ['false', 'False', '0'];
 
 /**
- * A boolean query parameter as django-filter reads it ("true"/"false", "True"/"False", "1"/"0").
+ * Declares a boolean query parameter, read as django-filter reads it ("true"/"false", "True"/"False", "1"/"0").
  * Any other value is kept as a string and fails validation with a 400 on that parameter.
  */
 export function QueryBoolean(): PropertyDecorator {

@@ -49,8 +49,8 @@ interface PermissionRow {
 }
 
 /**
- * Users: staff create and change them and see them all, global support sees them all,
- * and everyone else sees only themselves.
+ * Users: staff create, change and list every user, global support lists every user,
+ * and everyone else gets only their own record.
  */
 @Injectable()
 export class UsersService {
@@ -115,7 +115,7 @@ export class UsersService {
     return toUserDto(await this.findVisible(actor, uuid), urls);
   }
 
-  /** The caller, with the token of this request and the roles the caller holds. */
+  /** Returns the caller with the token of this request and the caller's active roles. */
   async me(actor: User, token: RequestToken | null, urls: ApiUrls): Promise<CurrentUserDto> {
     return {
       ...toUserDto(actor, urls),
@@ -141,9 +141,9 @@ export class UsersService {
   }
 
   /**
-   * Updates a user. Staff change anyone; others change only their own profile fields, and
-   * sending a privileged field with a new value is a 403 (the same value is accepted, so a
-   * PUT of the unchanged object works).
+   * Updates a user. Staff change anyone, and others change only their own profile fields.
+   * A privileged field sent by non-staff with a new value is a 403. The unchanged value is
+   * accepted, so a PUT of the object as read still works.
    */
   async update(actor: User, uuid: string, body: UserRequestDto | PatchUserRequestDto, urls: ApiUrls): Promise<UserDto> {
     const user = await this.findVisible(actor, uuid);

@@ -41,7 +41,7 @@ export class ListCustomersQueryDto {
   @QueryBoolean()
   owned_by_current_user?: boolean;
 
-  /** Customers where this user holds an active customer role. */
+  /** Customers where this user has an active customer role. */
   @IsOptional()
   @LastQueryValue()
   @IsString()
