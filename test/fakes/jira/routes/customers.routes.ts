@@ -1,0 +1,96 @@
+/** JSM customers and organisations. */
+import { Router } from 'express';
+
+import { requireRole } from '../auth';
+import { jsmError } from '../errors';
+import { handle, jsonBody, param, stateOf } from '../http-utils';
+import { renderOrganization } from '../jsm-views';
+import { createCustomer, createOrganization, organizationOrThrow, resolveJsmUser } from '../request-operations';
+import type { ApiDeps } from './deps';
+import { pageParameters, requireExperimentalOptIn, slicePage } from './jsm-helpers';
+
+export function customerRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  const core = deps.core;
+
+  router.post(
+    '/rest/servicedeskapi/customer',
+    handle((req, res) => {
+      requireExperimentalOptIn(deps, req);
+      const { view, user } = stateOf(res);
+      requireRole(user, 'agent', 'You do not have permission to create customers.');
+      res.status(201).json(view.jsmUser(createCustomer(core, jsonBody(req))));
+    }),
+  );
+
+  router.get(
+    '/rest/servicedeskapi/organization',
+    handle((req, res) => {
+      const { view } = stateOf(res);
+      const { start, limit } = pageParameters(req);
+      const { values, isLastPage } = slicePage([...core.store.organizations.values()], start, limit);
+      res.json(view.jsmPage(values.map((organization) => renderOrganization(view, organization)), start, limit, isLastPage, '/rest/servicedeskapi/organization'));
+    }),
+  );
+
+  router.post(
+    '/rest/servicedeskapi/organization',
+    handle((req, res) => {
+      const { view, user } = stateOf(res);
+      requireRole(user, 'agent', 'You do not have permission to create organizations.');
+      res.status(201).json(renderOrganization(view, createOrganization(core, jsonBody(req))));
+    }),
+  );
+
+  router.get(
+    '/rest/servicedeskapi/organization/:id',
+    handle((req, res) => {
+      res.json(renderOrganization(stateOf(res).view, organizationOrThrow(core, param(req, 'id'))));
+    }),
+  );
+
+  router.delete(
+    '/rest/servicedeskapi/organization/:id',
+    handle((req, res) => {
+      requireRole(stateOf(res).user, 'agent');
+      const organization = organizationOrThrow(core, param(req, 'id'));
+      core.store.organizations.delete(organization.id);
+      for (const linked of core.store.serviceDeskOrganizations.values()) {
+        linked.delete(organization.id);
+      }
+      res.status(204).end();
+    }),
+  );
+
+  router.get(
+    '/rest/servicedeskapi/organization/:id/user',
+    handle((req, res) => {
+      const { view } = stateOf(res);
+      const organization = organizationOrThrow(core, param(req, 'id'));
+      const members = organization.memberIds.map((id) => core.store.user(id)).filter((member) => member !== undefined);
+      const { start, limit } = pageParameters(req);
+      const { values, isLastPage } = slicePage(members, start, limit);
+      res.json(view.jsmPage(values.map((member) => view.jsmUser(member)), start, limit, isLastPage, `/rest/servicedeskapi/organization/${organization.id}/user`));
+    }),
+  );
+
+  for (const [method, verb] of [['post', 'add'], ['delete', 'remove']] as const) {
+    router[method](
+      '/rest/servicedeskapi/organization/:id/user',
+      handle((req, res) => {
+        requireRole(stateOf(res).user, 'agent');
+        const organization = organizationOrThrow(core, param(req, 'id'));
+        const body = jsonBody(req) as Record<string, unknown>;
+        const references = core.settings.flavour === 'cloud' ? body?.accountIds : (body?.usernames ?? body?.accountIds);
+        if (!Array.isArray(references)) {
+          throw jsmError(400, 'Specify the users in accountIds (Cloud) or usernames (Data Center).', 'sd.organization.user.list.invalid');
+        }
+        const ids = references.map((reference) => resolveJsmUser(core, reference).accountId);
+        organization.memberIds =
+          verb === 'add' ? [...new Set([...organization.memberIds, ...ids])] : organization.memberIds.filter((id) => !ids.includes(id));
+        res.status(204).end();
+      }),
+    );
+  }
+  return router;
+}
