@@ -121,14 +121,9 @@ function compare(operator: Operator, actual: number, expected: number): boolean 
 }
 
 function evaluateClause(env: Environment, issue: IssueRecord, clause: Extract<JqlExpression, { type: 'clause' }>): boolean {
+  // `compileJql` has already checked the field, the operator and every value.
   const accessor = resolveFieldAccessor(env.core, clause.field);
-  if (!ALLOWED_OPERATORS[accessor.kind].includes(clause.operator)) {
-    throw new JqlError(`The operator '${clause.operator.toUpperCase()}' is not supported by the '${clause.field}' field.`);
-  }
   if (clause.operator === 'is' || clause.operator === 'is not') {
-    if (clause.value.kind !== 'empty') {
-      throw new JqlError(`The operator '${clause.operator.toUpperCase()}' only supports EMPTY or NULL.`);
-    }
     const empty =
       accessor.kind === 'identity'
         ? accessor.values(issue).length === 0
@@ -300,6 +295,9 @@ function validateClause(core: FakeJiraCore, clause: Extract<JqlExpression, { typ
     throw new JqlError(`The operator '${clause.operator.toUpperCase()}' is not supported by the '${clause.field}' field.`);
   }
   if (clause.operator === 'is' || clause.operator === 'is not') {
+    if (clause.value.kind !== 'empty') {
+      throw new JqlError(`The operator '${clause.operator.toUpperCase()}' only supports EMPTY or NULL.`);
+    }
     return;
   }
   const env: Environment = { core, currentUser: null };

@@ -24,7 +24,7 @@ export function renderRequestType(ctx: ViewContext, type: RequestTypeRecord): Re
     name: type.name,
     description: type.description,
     helpText: type.helpText,
-    issueTypeId: type.issueTypeId,
+    ...(ctx.settings.requestTypesWithoutIssueTypeId ? {} : { issueTypeId: type.issueTypeId }),
     serviceDeskId: type.serviceDeskId,
     portalId: ctx.store.serviceDesk(type.serviceDeskId)?.portalId ?? type.serviceDeskId,
     groupIds: type.groupIds,

@@ -50,6 +50,13 @@ export interface FakeJiraOptions {
   /** Resolve a project key given as service desk id instead of failing with NumberFormatException. */
   serviceDeskKeyLookup?: boolean;
   commentEventStyle?: CommentEventStyle;
+  /** Comment bodies in webhook deliveries: wiki markup strings, or ADF documents as some Cloud integrations see them. */
+  webhookBodyFormat?: 'wiki' | 'adf';
+  /**
+   * Leave `issueTypeId` out of request types, as old Service Desk versions do,
+   * and serve the private `/rest/servicedesk/{n}/servicedesk/{key}/groups/{id}/request-types` route that lists it.
+   */
+  requestTypesWithoutIssueTypeId?: boolean;
   /** Delay before the first delivery attempt of a webhook, in milliseconds. */
   webhookDelayMs?: number;
   /** Delay of Secondary-flow deliveries (for example comment deletions after an issue deletion). */
@@ -93,6 +100,8 @@ export function resolveSettings(options: FakeJiraOptions): FakeJiraSettings {
     experimentalApiStatus: options.experimentalApiStatus ?? 400,
     serviceDeskKeyLookup: options.serviceDeskKeyLookup ?? false,
     commentEventStyle: options.commentEventStyle ?? 'cloud',
+    webhookBodyFormat: options.webhookBodyFormat ?? 'wiki',
+    requestTypesWithoutIssueTypeId: options.requestTypesWithoutIssueTypeId ?? false,
     webhookDelayMs: options.webhookDelayMs ?? 0,
     webhookSecondaryDelayMs: options.webhookSecondaryDelayMs ?? 50,
     webhookRetryDelaysMs: options.webhookRetryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000],

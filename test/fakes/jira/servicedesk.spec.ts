@@ -52,6 +52,20 @@ describe('fake Jira Service Management', () => {
     expect(Object.values(byId).some((field: any) => field.name === 'Impact')).toBe(true);
   });
 
+  it('serves old request types without issueTypeId', async () => {
+    fake.configure({ requestTypesWithoutIssueTypeId: true });
+    try {
+      const types = await call(fake.url, '/rest/servicedeskapi/servicedesk/1/requesttype');
+      expect(types.json.values[0].issueTypeId).toBeUndefined();
+      const legacy = await call(fake.url, '/rest/servicedesk/1/servicedesk/sup/groups/1/request-types', { headers: OPT_IN });
+      expect(legacy.status).toBe(200);
+      expect(legacy.json[0]).toMatchObject({ id: 1, name: 'Get IT help', issueType: 10100 });
+    } finally {
+      fake.configure({ requestTypesWithoutIssueTypeId: false });
+    }
+    expect((await call(fake.url, '/rest/servicedesk/1/servicedesk/sup/groups/1/request-types')).status).toBe(404);
+  });
+
   it('creates a request on behalf of a customer', async () => {
     const created = await call(fake.url, '/rest/servicedeskapi/request', {
       method: 'POST',

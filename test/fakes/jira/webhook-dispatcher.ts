@@ -12,6 +12,7 @@ import https from 'node:https';
 
 import type { ChangeEvent, FakeJiraCore, WebhookFlow } from './core';
 import { compileJql } from './jql-eval';
+import { JqlError } from './jql-parser';
 import type { WebhookRecord } from './records';
 import { buildWebhookPayload, type WebhookPayload } from './webhook-payloads';
 
@@ -199,7 +200,15 @@ export class WebhookDispatcher {
     if (!webhook.jqlFilter.trim() || !payload.issue) {
       return true;
     }
-    return compileJql(this.core, webhook.jqlFilter).matches(payload.issue, null);
+    try {
+      return compileJql(this.core, webhook.jqlFilter).matches(payload.issue, null);
+    } catch (error) {
+      // A filter can stop compiling after registration, e.g. `key = SUP-1` once SUP-1 is deleted; it then matches nothing.
+      if (error instanceof JqlError) {
+        return false;
+      }
+      throw error;
+    }
   }
 
   private handle(event: ChangeEvent): void {

@@ -7,7 +7,7 @@
 import type { ChangeEvent, FakeJiraCore, WebhookFlow } from './core';
 import { renderAttachment, renderComment } from './entity-views';
 import { COMMENT_EVENT_FIELDS, renderAllFields } from './issue-view';
-import type { ChangeHistory, IssueRecord } from './records';
+import type { ChangeHistory, CommentRecord, IssueRecord } from './records';
 import type { ViewContext } from './view-context';
 
 export interface WebhookPayload {
@@ -36,6 +36,23 @@ function issueEventFields(view: ViewContext, issue: IssueRecord): Record<string,
 function commentEventFields(view: ViewContext, issue: IssueRecord): Record<string, unknown> {
   const all = renderAllFields(view, issue);
   return Object.fromEntries(COMMENT_EVENT_FIELDS.map((id) => [id, all[id] ?? null]));
+}
+
+/** Wraps wiki text in a minimal Atlassian Document Format document, one paragraph per line. */
+function toAdf(text: string): Record<string, unknown> {
+  return {
+    type: 'doc',
+    version: 1,
+    content: text.split('\n').map((line) => ({ type: 'paragraph', content: line ? [{ type: 'text', text: line }] : [] })),
+  };
+}
+
+function commentObject(view: ViewContext, comment: CommentRecord): Record<string, unknown> {
+  const rendered = renderComment(view, comment);
+  if (view.settings.webhookBodyFormat === 'adf') {
+    rendered.body = toAdf(comment.body);
+  }
+  return rendered;
 }
 
 /** Data Center leaves `fieldId` out of custom-field changelog items. */
@@ -72,7 +89,7 @@ export function buildWebhookPayload(core: FakeJiraCore, event: ChangeEvent): Web
         body.changelog = renderChangelog(view, event.changelog);
       }
       if (event.kind === 'issue_updated' && event.comment) {
-        body.comment = renderComment(view, event.comment);
+        body.comment = commentObject(view, event.comment);
       }
       return { webhookEvent: `jira:${event.kind}`, body, issue: event.issue, flow: 'Primary', modifiedUser };
     }
@@ -89,7 +106,7 @@ export function buildWebhookPayload(core: FakeJiraCore, event: ChangeEvent): Web
     case 'comment_created':
     case 'comment_updated':
     case 'comment_deleted': {
-      const body: Record<string, unknown> = { timestamp, webhookEvent: event.kind, comment: renderComment(view, event.comment) };
+      const body: Record<string, unknown> = { timestamp, webhookEvent: event.kind, comment: commentObject(view, event.comment) };
       if (view.isCloud) {
         body.issue = issueObject(view, event.issue, commentEventFields(view, event.issue));
       }

@@ -213,6 +213,26 @@ describe('fake Jira webhooks', () => {
     expect(events).toEqual(['comment_created/', 'jira:issue_updated/issue_commented']);
   });
 
+  it('sends ADF comment bodies when configured', async () => {
+    fake.configure({ webhookBodyFormat: 'adf' });
+    try {
+      const key = await createIssue(fake);
+      fake.registerWebhook({ url: receiver.url, events: ['comment_created'] });
+      fake.comment({ issue: key, body: 'line one\nline two' });
+      const [delivery] = await receiver.waitFor(1);
+      expect(delivery.json.comment.body).toEqual({
+        type: 'doc',
+        version: 1,
+        content: [
+          { type: 'paragraph', content: [{ type: 'text', text: 'line one' }] },
+          { type: 'paragraph', content: [{ type: 'text', text: 'line two' }] },
+        ],
+      });
+    } finally {
+      fake.configure({ webhookBodyFormat: 'wiki' });
+    }
+  });
+
   it('reports attachment uploads in the changelog', async () => {
     const key = await createIssue(fake);
     fake.registerWebhook({ url: receiver.url, events: ['jira:issue_updated', 'attachment_created'] });

@@ -194,6 +194,22 @@ export function serviceDeskRoutes(deps: ApiDeps): Router {
   router.post('/rest/servicedeskapi/servicedesk/:idOrKey/organization', changeDeskOrganization('add'));
   router.delete('/rest/servicedeskapi/servicedesk/:idOrKey/organization', changeDeskOrganization('remove'));
 
+  // NOTE: the body of this private route is modelled on what Waldur reads from it (`id`, `name`, `issueType`), not on a capture.
+  router.get(
+    '/rest/servicedesk/:version/servicedesk/:projectKey/groups/:deskId/request-types',
+    handle((req, res) => {
+      if (!deps.core.settings.requestTypesWithoutIssueTypeId) {
+        throw jsmError(404, 'This private route exists only on old Service Desk versions.', 'sd.route.not.found');
+      }
+      const desk = serviceDeskOrThrow(deps, param(req, 'deskId'));
+      if (desk.projectKey.toLowerCase() !== param(req, 'projectKey').toLowerCase()) {
+        throw jsmError(404, `The service desk ${desk.id} does not belong to project ${param(req, 'projectKey')}.`, 'sd.service.desk.not.found');
+      }
+      const types = store.requestTypes.filter((type) => type.serviceDeskId === desk.id);
+      res.json(types.map((type) => ({ id: Number(type.id), name: type.name, description: type.description, issueType: Number(type.issueTypeId), groupIds: type.groupIds.map(Number) })));
+    }),
+  );
+
   router.post(
     '/rest/servicedeskapi/servicedesk/:idOrKey/attachTemporaryFile',
     handle((req, res) => {
