@@ -22,7 +22,7 @@ function attachmentItem(attachment: AttachmentRecord, removed: boolean): ChangeI
   };
 }
 
-/** Stores uploaded files on an issue; one changelog entry covers the whole upload. */
+/** Stores uploaded files on an issue. One changelog entry covers the whole upload. */
 export function addAttachments(core: FakeJiraCore, actor: UserRecord, issue: IssueRecord, files: UploadedFile[]): AttachmentRecord[] {
   const maxBytes = core.settings.attachmentMaxBytes;
   const tooLarge = files.find((file) => file.content.length > maxBytes);

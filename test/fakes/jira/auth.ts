@@ -2,9 +2,9 @@
  * Authentication as Jira does it: basic auth with e-mail and API token
  * (Cloud) or user name and password (Data Center), personal access tokens on
  * Data Center, and OAuth 2.0 (3LO) bearer tokens only under the
- * `/ex/jira/{cloudId}` gateway. Failures answer 401 with
- * `X-Seraph-LoginReason: AUTHENTICATED_FAILED` for basic auth; a tripped
- * CAPTCHA answers 403 `AUTHENTICATION_DENIED` until it is reset.
+ * `/ex/jira/{cloudId}` gateway. Failed basic logins get 401 with
+ * `X-Seraph-LoginReason: AUTHENTICATED_FAILED`, and once CAPTCHA is tripped
+ * every basic login gets 403 `AUTHENTICATION_DENIED` until it is reset.
  */
 import type { NextFunction, Request, Response } from 'express';
 
@@ -141,7 +141,7 @@ export function authenticate(core: FakeJiraCore, auth: AuthState, req: Request, 
   throw new JiraHttpError(401, unauthorizedBody(core), { 'WWW-Authenticate': 'Basic realm="protected-area"' });
 }
 
-/** Express middleware that stores the caller in `res.locals.user` or answers 401/403. */
+/** Express middleware that stores the caller in `res.locals.user` or rejects the request with 401 or 403. */
 export function authMiddleware(core: FakeJiraCore, auth: AuthState, viaGateway: boolean) {
   return (req: Request, res: Response, next: NextFunction) => {
     try {

@@ -16,7 +16,7 @@ export class Clock {
     this.pinnedMs = ms;
   }
 
-  /** Moves a pinned clock forward; pins it at the current time first if it was free. */
+  /** Moves the clock forward. A free clock is first pinned at the current time. */
   advance(ms: number): void {
     this.pinnedMs = this.now() + ms;
   }

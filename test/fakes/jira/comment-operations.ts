@@ -75,7 +75,7 @@ function emitCommentEvent(
   }
 }
 
-/** Adds a comment; a public comment by an agent stops the first-response SLA. */
+/** Adds a comment. A public comment by an agent stops the first-response SLA. */
 export function addComment(core: FakeJiraCore, actor: UserRecord, issue: IssueRecord, input: CommentInput): CommentRecord {
   const body = validateBody(input.body);
   const now = core.now();

@@ -18,7 +18,7 @@ import { AGENT_EMAIL, type UserRecord } from './seed';
 import type { Delivery, WebhookDispatcher, WebhookFaultInput } from './webhook-dispatcher';
 import { DEFAULT_WEBHOOK_EVENTS, FILTER_KEY, registerWebhook } from './webhook-registry';
 
-/** Who acts: an accountId, user name, key or e-mail; the default is the seeded agent. */
+/** Who acts: an accountId, user name, key or e-mail. The default is the seeded agent. */
 export interface ActorOption {
   as?: string;
 }
@@ -34,14 +34,14 @@ export interface AgentTransitionInput extends ActorOption {
   issue: string;
   /** Transition id or name, or the name of the target status. */
   transition: string;
-  /** Resolution name for transitions that ask for one; defaults to "Done". */
+  /** Resolution name for transitions with a resolution screen. The default is "Done". */
   resolution?: string;
   comment?: string;
 }
 
 export interface AgentAssignInput extends ActorOption {
   issue: string;
-  /** accountId, name, key or e-mail of the assignee; null unassigns. */
+  /** accountId, name, key or e-mail of the assignee. Null unassigns. */
   assignee: string | null;
 }
 
@@ -87,7 +87,7 @@ export class FakeJiraControl {
     private readonly log: RequestLog,
   ) {}
 
-  /** Clears every issue, webhook, fault, log entry and delivery; settings and the clock stay. */
+  /** Clears every issue, webhook, fault, log entry and delivery. Settings and the clock stay. */
   reset(): void {
     this.core.store.reset();
     this.auth.reset();
@@ -112,8 +112,14 @@ export class FakeJiraControl {
 
   /** Pins the clock at `now` (epoch ms or ISO text), moves it by `advanceMs`, or frees it when `now` is null. */
   setClock(input: { now?: number | string | null; advanceMs?: number }): number {
-    if (input.now !== undefined) {
-      this.core.clock.set(input.now === null ? null : typeof input.now === 'number' ? input.now : Date.parse(input.now));
+    if (typeof input.now === 'string') {
+      const parsed = Date.parse(input.now);
+      if (Number.isNaN(parsed)) {
+        throw platformError(400, [`Invalid clock time '${input.now}': use epoch milliseconds or an ISO 8601 date.`]);
+      }
+      this.core.clock.set(parsed);
+    } else if (input.now !== undefined) {
+      this.core.clock.set(input.now);
     }
     if (input.advanceMs !== undefined) {
       this.core.clock.advance(input.advanceMs);
@@ -167,7 +173,7 @@ export class FakeJiraControl {
     this.webhooks.clearHistory();
   }
 
-  /** Resolves once no delivery is scheduled or in flight; held deliveries are not waited for. */
+  /** Resolves once no delivery is scheduled or in flight. Held deliveries are not waited for. */
   whenWebhooksIdle(): Promise<void> {
     return this.webhooks.whenIdle();
   }
@@ -300,7 +306,8 @@ export class FakeJiraControl {
     );
     if (!transition) {
       const names = availableTransitions(this.core, issue).map((candidate) => candidate.name);
-      throw platformError(400, [`No transition '${input.transition}' from this status; available: ${names.join(', ')}.`]);
+      const status = this.core.store.status(issue.statusId).name;
+      throw platformError(400, [`No transition '${input.transition}' leads out of status '${status}'. Use one of: ${names.join(', ')}.`]);
     }
     const fields = transition.resolutionScreen ? { resolution: { name: input.resolution ?? 'Done' } } : {};
     const update = input.comment ? { comment: [{ add: { body: input.comment } }] } : undefined;
@@ -310,8 +317,11 @@ export class FakeJiraControl {
 
   assign(input: AgentAssignInput): IssueRecord {
     const issue = this.core.issueOrThrow(input.issue);
-    const assignee = input.assignee === null ? null : this.core.userOrThrow(input.assignee);
-    const reference = assignee === null ? null : this.core.settings.flavour === 'cloud' ? { accountId: assignee.accountId } : { name: assignee.name };
+    let reference: Record<string, string> | null = null;
+    if (input.assignee !== null) {
+      const assignee = this.core.userOrThrow(input.assignee);
+      reference = this.core.settings.flavour === 'cloud' ? { accountId: assignee.accountId } : { name: assignee.name };
+    }
     editIssue(this.core, this.actor(input), issue, { fields: { assignee: reference } });
     return issue;
   }

@@ -1,5 +1,5 @@
 import { Clock } from './clock';
-import { platformError } from './errors';
+import { issueNotFound, platformError } from './errors';
 import type { FakeJiraSettings } from './options';
 import type { AttachmentRecord, ChangeHistory, ChangeItem, CommentRecord, IssueLinkRecord, IssueRecord } from './records';
 import type { UserRecord } from './seed';
@@ -47,7 +47,7 @@ export type ChangeListener = (event: ChangeEvent) => void;
 export class FakeJiraCore {
   readonly clock: Clock;
   private readonly listeners: ChangeListener[] = [];
-  /** Base URL of `self` links in webhook payloads; set once the server listens. */
+  /** Base URL of `self` links in webhook payloads, set once the server listens. */
   publicBaseUrl = 'http://127.0.0.1';
 
   constructor(
@@ -86,7 +86,7 @@ export class FakeJiraCore {
     this.store.indexIssue(issueId, this.now(), this.settings.searchVisibilityDelayMs);
   }
 
-  /** Appends a changelog entry to the issue and returns it; returns null when there are no items. */
+  /** Appends a changelog entry to the issue and returns it, or returns null when there are no items. */
   recordHistory(issue: IssueRecord, actor: UserRecord, items: ChangeItem[]): ChangeHistory | null {
     if (items.length === 0) {
       return null;
@@ -108,7 +108,7 @@ export class FakeJiraCore {
   issueOrThrow(idOrKey: string): IssueRecord {
     const issue = this.store.findIssue(idOrKey);
     if (!issue) {
-      throw platformError(404, ['Issue does not exist or you do not have permission to see it.']);
+      throw issueNotFound();
     }
     return issue;
   }

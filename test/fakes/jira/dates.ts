@@ -1,6 +1,6 @@
 /**
  * Jira's date formats. Platform timestamps carry milliseconds and an offset
- * without a colon (`2024-01-31T10:20:30.000+0000`); JSM date objects add an
+ * without a colon (`2024-01-31T10:20:30.000+0000`). JSM date objects add an
  * `iso8601` form without milliseconds, a localised `friendly` text and
  * `epochMillis`.
  */

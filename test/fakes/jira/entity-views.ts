@@ -29,7 +29,7 @@ export function renderWikiAsHtml(text: string | null): string | null {
     .join('\n');
 }
 
-/** Whether portal customers can see a comment; only `sd.public.comment.internal` hides it. */
+/** Checks whether portal customers can see a comment. Only `sd.public.comment` with `internal: true` hides it. */
 export function isCommentPublic(comment: CommentRecord): boolean {
   const property = comment.properties[PUBLIC_COMMENT_PROPERTY] as { internal?: unknown } | undefined;
   return property?.internal !== true;
@@ -123,7 +123,7 @@ function isImage(attachment: AttachmentRecord): boolean {
   return attachment.mimeType.startsWith('image/');
 }
 
-/** Content URL: Cloud serves `/rest/api/2/attachment/content/{id}`, Data Center `/secure/attachment/{id}/{name}`; the fake serves both. */
+/** Returns the content URL: `/rest/api/2/attachment/content/{id}` on Cloud, `/secure/attachment/{id}/{name}` on Data Center. The fake serves both. */
 export function attachmentContentUrl(ctx: ViewContext, attachment: AttachmentRecord): string {
   return ctx.isCloud
     ? ctx.url(`/rest/api/2/attachment/content/${attachment.id}`)
@@ -179,7 +179,7 @@ export function renderIssueLink(ctx: ViewContext, link: IssueLinkRecord, viewpoi
   return { ...base, ...(other ? { outwardIssue: renderLinkedIssue(ctx, other) } : {}) };
 }
 
-/** Renders a transition; `withFields` adds the transition screen, as `expand=transitions.fields` does. */
+/** Renders a transition. `withFields` adds the transition screen, as `expand=transitions.fields` does. */
 export function renderTransition(ctx: ViewContext, transition: TransitionRecord, withFields: boolean): Record<string, unknown> {
   const rendered: Record<string, unknown> = {
     id: transition.id,

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 
-/** Body of an error answer as Jira writes it on each surface. */
+/** Body of an error response as Jira writes it on each surface. */
 export type ErrorBody =
   | { kind: 'platform'; errorMessages: string[]; errors: Record<string, string> }
   | { kind: 'jsm'; message: string; i18nKey: string }
@@ -8,7 +8,7 @@ export type ErrorBody =
   | { kind: 'text'; text: string }
   | { kind: 'html'; html: string };
 
-/** An HTTP error with the body Jira would send; route handlers throw it and `renderError` writes it. */
+/** An HTTP error with the body Jira would send. Route handlers throw it and `renderError` writes it. */
 export class JiraHttpError extends Error {
   constructor(
     readonly status: number,
@@ -46,6 +46,10 @@ export function jsmError(status: number, message: string, i18nKey: string): Jira
 
 export function issueNotFound(): JiraHttpError {
   return platformError(404, ['Issue does not exist or you do not have permission to see it.']);
+}
+
+export function propertyNotFound(key: string): JiraHttpError {
+  return platformError(404, [`The property with key '${key}' does not exist.`]);
 }
 
 export function htmlErrorPage(status: number, title: string): string {

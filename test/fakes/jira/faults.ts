@@ -1,24 +1,24 @@
 /**
  * Injected failures of API routes: a forced status with Jira's error body,
  * `Retry-After`, latency, a dropped connection, and the "committed, then lost"
- * case where the write happens but the client never sees the answer.
+ * case where the write happens but the client never gets the response.
  */
 import type { NextFunction, Request, Response } from 'express';
 
 import { htmlErrorPage, sendErrorBody, type ErrorBody } from './errors';
 
 export interface RouteFaultInput {
-  /** HTTP method to match; omitted matches every method. */
+  /** HTTP method to match. Without it every method matches. */
   method?: string;
   /**
    * Path to match, without the `/ex/jira/{cloudId}` prefix. In a string, `*`
    * matches within one segment, `**` across segments and `{name}` one
-   * segment; a RegExp is tested as is.
+   * segment. A RegExp is tested as is.
    */
   path: string | RegExp;
-  /** Status to answer with. */
+  /** Status of the response. */
   status?: number;
-  /** Body of the answer: a JSON value, or text for `bodyFormat` `text` and `html`. Defaults to Jira's envelope. */
+  /** Body of the response: a JSON value, or text for `bodyFormat` `text` and `html`. Defaults to Jira's envelope. */
   body?: unknown;
   bodyFormat?: 'jira' | 'json' | 'text' | 'html';
   /** Message of the default Jira envelope. */
@@ -32,7 +32,7 @@ export interface RouteFaultInput {
   dropConnection?: boolean;
   /** Run the request first (the write is committed and webhooks fire), then apply `status` or `dropConnection`. */
   afterCommit?: boolean;
-  /** How many matching requests to affect; omitted means all until cleared. */
+  /** How many matching requests to affect. Without it the fault stays until cleared. */
   times?: number;
 }
 

@@ -12,7 +12,7 @@ import type { ViewContext } from './view-context';
 const SUMMARY_MAX_LENGTH = 255;
 const TEXTFIELD_MAX_LENGTH = 255;
 
-/** A validation failure of one field; collected into `errors.<fieldId>` of a 400 answer. */
+/** A validation failure of one field, collected into `errors.<fieldId>` of a 400 response. */
 export class FieldValueError extends Error {
   constructor(
     readonly fieldId: string,
@@ -199,7 +199,7 @@ function normaliseOrganizations(ctx: ViewContext, field: FieldDefinition, value:
 /**
  * Validates a value in write shape and converts it to stored form. Throws
  * `FieldValueError` with a Jira-style message.
- * NOTE: Jira's exact wording of most of these messages is not published; only
+ * NOTE: Jira's exact wording of most of these messages is not published. Only
  * the summary messages come from public reports.
  */
 export function normaliseValue(ctx: ViewContext, field: FieldDefinition, value: unknown, assignable = true): unknown {

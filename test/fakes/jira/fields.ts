@@ -181,7 +181,7 @@ export class FieldCatalog {
     return this.byIdMap.get(id);
   }
 
-  /** Returns the custom field with this exact name; throws if the seed lacks it, which is a bug in the fake. */
+  /** Returns the custom field with this exact name. Throws if the seed lacks it, which is a bug in the fake. */
   customByName(name: string): FieldDefinition {
     const field = this.fields.find((candidate) => candidate.custom && candidate.name === name);
     if (!field) {

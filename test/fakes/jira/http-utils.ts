@@ -17,7 +17,7 @@ export function stateOf(res: Response): RequestState {
   return res.locals as RequestState;
 }
 
-/** The raw request body; `express.raw` stores it for every content type. */
+/** Returns the raw request body, which `express.raw` stores for every content type. */
 export function rawBody(req: Request): Buffer {
   return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 }

@@ -1,4 +1,4 @@
-/** Issue changes shared by the platform API, the JSM API and the control API; each one fires the events Jira fires. */
+/** Issue changes shared by the platform API, the JSM API and the control API. Each one fires the events Jira fires. */
 import { addComment } from './comment-operations';
 import type { FakeJiraCore } from './core';
 import { platformError } from './errors';
@@ -76,6 +76,7 @@ export function createIssue(core: FakeJiraCore, actor: UserRecord, input: IssueI
   const { project, type } = resolveProjectAndType(core, fields);
   delete fields.project;
   delete fields.issuetype;
+
   const now = core.now();
   const draft: IssueRecord = {
     id: '',
@@ -108,11 +109,13 @@ export function createIssue(core: FakeJiraCore, actor: UserRecord, input: IssueI
   if (!('summary' in fields) && !('summary' in update)) {
     throw platformError(400, [], { summary: 'You must specify a summary of the issue.' });
   }
+
   const view = core.view();
   const plan = planChanges(view, draft, fields, update);
   const items = applyChanges(view, draft, plan.values);
   const status = core.store.status(draft.statusId);
   items.push({ field: 'status', fieldtype: 'jira', fieldId: 'status', from: null, fromString: null, to: status.id, toString: status.name });
+
   draft.id = core.store.issueIds.take();
   draft.key = core.store.nextIssueKey(project);
   core.store.issues.set(draft.id, draft);
@@ -172,7 +175,7 @@ export function deleteIssue(core: FakeJiraCore, actor: UserRecord, issue: IssueR
   }
 }
 
-/** Transitions available from the issue's current status, in workflow order. */
+/** Returns the transitions available from the issue's current status, in workflow order. */
 export function availableTransitions(core: FakeJiraCore, issue: IssueRecord): TransitionRecord[] {
   return core.store.projectOf(issue).workflow.transitions.filter((transition) => transition.from.includes(issue.statusId));
 }
@@ -224,12 +227,14 @@ export function transitionIssue(core: FakeJiraCore, actor: UserRecord, issue: Is
   const fields = { ...asSection(input.fields, 'fields') };
   const resolutionId = resolveResolution(core, transition, fields);
   delete fields.resolution;
+
   const view = core.view();
   const plan = planChanges(view, issue, fields, asSection(input.update, 'update'));
   for (const comment of plan.comments) {
     addComment(core, actor, issue, comment);
   }
   const items = applyChanges(view, issue, plan.values);
+
   const now = core.now();
   const fromStatus = core.store.status(issue.statusId);
   const toStatus = core.store.status(transition.to);
@@ -242,6 +247,7 @@ export function transitionIssue(core: FakeJiraCore, actor: UserRecord, issue: Is
     to: toStatus.id,
     toString: toStatus.name,
   };
+
   const resolutionItems: ChangeItem[] = [];
   if (resolutionId !== undefined && resolutionId !== issue.resolutionId) {
     const before = core.store.resolution(issue.resolutionId);
@@ -262,6 +268,7 @@ export function transitionIssue(core: FakeJiraCore, actor: UserRecord, issue: Is
     issue.statusCategoryChangeDate = now;
   }
   issue.statusId = toStatus.id;
+
   // Cloud lists the resolution before the status, Data Center after it.
   const ordered = core.settings.flavour === 'cloud' ? [...resolutionItems, statusItem] : [statusItem, ...resolutionItems];
   core.touch(issue);

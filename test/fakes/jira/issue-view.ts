@@ -18,13 +18,13 @@ import type { IssueRecord } from './records';
 import { renderSla } from './sla';
 import type { ViewContext } from './view-context';
 
-/** Most comments embedded in `fields.comment`; callers page `/comment` for the rest. */
-// NOTE: the cap Jira Cloud applies to embedded comments is not published; 20 is a guess that makes truncation testable.
+/** Maximum number of comments embedded in `fields.comment`. Callers page `/comment` for the rest. */
+// NOTE: the cap Jira Cloud applies to embedded comments is not published. 20 is a guess that makes truncation testable.
 export const EMBEDDED_COMMENT_LIMIT = 20;
 
 export const ISSUE_EXPAND = 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations';
 
-/** Fields of comment webhook payloads; Cloud sends no others. */
+/** Issue fields in comment webhook payloads. Cloud sends no others. */
 export const COMMENT_EVENT_FIELDS = ['summary', 'issuetype', 'project', 'assignee', 'priority', 'status'];
 
 /** Which fields a request asked for, parsed from a `fields` parameter (`*all`, `*navigable`, ids, `-id`). */
@@ -34,11 +34,20 @@ export interface FieldSelection {
   exclude: Set<string>;
 }
 
-/** Parses a `fields` parameter given as a comma-separated string or a JSON array; `fallback` applies when it is empty. */
+/** Splits a parameter given as a comma-separated string or as a JSON array into trimmed, non-empty items. */
+function splitList(raw: unknown): string[] {
+  let items: string[] = [];
+  if (Array.isArray(raw)) {
+    items = raw.map(String);
+  } else if (typeof raw === 'string') {
+    items = raw.split(',');
+  }
+  return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/** Parses a `fields` parameter. `fallback` applies when it is empty. */
 export function parseFieldSelection(raw: unknown, fallback: string): FieldSelection {
-  const items = (Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : [])
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
+  const items = splitList(raw);
   const effective = items.length > 0 ? items : fallback.split(',').filter((item) => item !== '');
   const selection: FieldSelection = { all: false, include: new Set(), exclude: new Set() };
   for (const item of effective) {
@@ -142,7 +151,7 @@ export function renderAllFields(ctx: ViewContext, issue: IssueRecord): Record<st
   return values;
 }
 
-/** Renders `fields` restricted to a selection; unknown field ids are ignored as Jira does. */
+/** Renders `fields` restricted to a selection. Unknown field ids are ignored, as Jira does. */
 export function renderSelectedFields(ctx: ViewContext, issue: IssueRecord, selection: FieldSelection): Record<string, unknown> {
   const all = renderAllFields(ctx, issue);
   return Object.fromEntries(Object.entries(all).filter(([fieldId]) => isSelected(selection, fieldId)));
@@ -184,7 +193,7 @@ export interface IssueRenderOptions {
   properties?: string[];
 }
 
-/** Renders a whole issue with its `fields` and the sections `expand` asks for. */
+/** Renders a whole issue with its `fields` and the sections that `expand` requests. */
 export function renderIssue(ctx: ViewContext, issue: IssueRecord, options: IssueRenderOptions): Record<string, unknown> {
   const expand = options.expand ?? new Set<string>();
   const fields = renderSelectedFields(ctx, issue, options.selection);
@@ -237,6 +246,5 @@ export function renderIssue(ctx: ViewContext, issue: IssueRecord, options: Issue
 
 /** Parses an `expand` parameter given as a comma-separated string or an array. */
 export function parseExpand(raw: unknown): Set<string> {
-  const items = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : [];
-  return new Set(items.map((item) => item.trim()).filter((item) => item !== ''));
+  return new Set(splitList(raw));
 }

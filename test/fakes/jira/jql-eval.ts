@@ -86,7 +86,7 @@ function textTerms(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}_*?]+/gu) ?? []).filter((term) => term !== '');
 }
 
-/** Word match as Jira's text index does it: every query term must equal a word of the field; `*` and `?` are wildcards. */
+/** Matches words as Jira's text index does: every query term must equal a word of the field, with `*` and `?` as wildcards. */
 function textMatches(fieldText: string | null, query: string): boolean {
   if (!fieldText) {
     return false;
@@ -120,16 +120,22 @@ function compare(operator: Operator, actual: number, expected: number): boolean 
   }
 }
 
+function isEmptyValue(accessor: FieldAccessor, issue: IssueRecord): boolean {
+  switch (accessor.kind) {
+    case 'identity':
+      return accessor.values(issue).length === 0;
+    case 'text':
+      return !accessor.text(issue);
+    default:
+      return accessor.value(issue) === null;
+  }
+}
+
 function evaluateClause(env: Environment, issue: IssueRecord, clause: Extract<JqlExpression, { type: 'clause' }>): boolean {
   // `compileJql` has already checked the field, the operator and every value.
   const accessor = resolveFieldAccessor(env.core, clause.field);
   if (clause.operator === 'is' || clause.operator === 'is not') {
-    const empty =
-      accessor.kind === 'identity'
-        ? accessor.values(issue).length === 0
-        : accessor.kind === 'text'
-          ? !accessor.text(issue)
-          : accessor.value(issue) === null;
+    const empty = isEmptyValue(accessor, issue);
     return clause.operator === 'is' ? empty : !empty;
   }
   if (accessor.kind === 'text') {
@@ -230,7 +236,7 @@ export class CompiledJql {
     private readonly core: FakeJiraCore,
   ) {}
 
-  /** True when the query restricts the result; Cloud's enhanced search rejects unbounded queries. */
+  /** True when the query restricts the result. Cloud's enhanced search rejects unbounded queries. */
   get isBounded(): boolean {
     return this.query.where !== null;
   }
@@ -239,8 +245,8 @@ export class CompiledJql {
     return this.query.where === null || evaluate({ core: this.core, currentUser }, issue, this.query.where);
   }
 
-  /** Filters and sorts; without ORDER BY the order is by issue id, oldest first. */
-  // NOTE: Jira does not document its order when ORDER BY is missing; callers that page should always give one.
+  /** Filters and sorts. Without ORDER BY the order is by issue id, oldest first. */
+  // NOTE: Jira does not document its order when ORDER BY is missing, so callers that page should always give one.
   run(issues: IssueRecord[], currentUser: UserRecord | null): IssueRecord[] {
     const env: Environment = { core: this.core, currentUser };
     const matched = issues.filter((issue) => this.matches(issue, currentUser));

@@ -1,5 +1,5 @@
 /**
- * How JQL sees each field: as a set of names to match (`=`, `IN`), as text
+ * How JQL treats each field: as a set of names to match (`=`, `IN`), as text
  * for `~`, or as a date or number to compare. Unknown values of fields with a
  * fixed domain (project, status, issue keys) fail the query, as in Jira.
  */

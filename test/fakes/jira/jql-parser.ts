@@ -1,9 +1,9 @@
 /**
- * Parser for the part of JQL the fake supports: clauses joined by AND, OR,
- * NOT and parentheses; operators = != ~ !~ > >= < <= IN, NOT IN, IS, IS NOT;
- * quoted or bare values, lists, EMPTY/NULL and functions such as
- * `currentUser()`; and ORDER BY. History operators (WAS, CHANGED) are not
- * supported and fail as a syntax error.
+ * Parser for the part of JQL the fake supports. Clauses are joined by AND, OR,
+ * NOT and parentheses, with the operators = != ~ !~ > >= < <= IN, NOT IN, IS
+ * and IS NOT. Values are quoted or bare text, lists, EMPTY/NULL and functions
+ * such as `currentUser()`, and ORDER BY may follow. History operators (WAS,
+ * CHANGED) are not supported and fail as a syntax error.
  */
 
 export type Operator = '=' | '!=' | '~' | '!~' | '>' | '>=' | '<' | '<=' | 'in' | 'not in' | 'is' | 'is not';
@@ -29,7 +29,7 @@ export interface JqlQuery {
   orderBy: JqlOrder[];
 }
 
-/** A JQL syntax or validation error; the search routes answer 400 with its message. */
+/** A JQL syntax or validation error. The search routes return 400 with its message. */
 export class JqlError extends Error {}
 
 interface Token {
@@ -272,7 +272,7 @@ class Parser {
   }
 }
 
-/** Parses a JQL string; throws `JqlError` with a Jira-style message on bad syntax. */
+/** Parses a JQL string. Throws `JqlError` with a Jira-style message on bad syntax. */
 export function parseJql(jql: string): JqlQuery {
   return new Parser(tokenize(jql)).parseQuery();
 }

@@ -72,7 +72,7 @@ function requestLinks(ctx: ViewContext, issue: IssueRecord): Record<string, stri
   };
 }
 
-/** Value of the "Request Type" custom field (`vp-origin`); null for issues not raised as requests. */
+/** Value of the "Request Type" custom field (`vp-origin`), or null for issues not raised as requests. */
 export function renderRequestTypeField(ctx: ViewContext, issue: IssueRecord): Record<string, unknown> | null {
   const type = ctx.store.requestTypes.find((candidate) => candidate.id === issue.requestTypeId);
   if (!type) {
@@ -110,7 +110,7 @@ function requestFieldValues(ctx: ViewContext, issue: IssueRecord, type: RequestT
   return values;
 }
 
-/** Renders a customer request as `GET /rest/servicedeskapi/request/{key}` does; `expand` adds participants, SLAs and so on. */
+/** Renders a customer request as `GET /rest/servicedeskapi/request/{key}` does. `expand` adds participants, SLAs and so on. */
 export function renderCustomerRequest(ctx: ViewContext, issue: IssueRecord, expand: ReadonlySet<string>): Record<string, unknown> {
   const type = ctx.store.requestTypes.find((candidate) => candidate.id === issue.requestTypeId);
   const desk = ctx.store.serviceDeskOfProject(issue.projectId);

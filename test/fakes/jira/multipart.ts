@@ -101,7 +101,7 @@ function parsePart(raw: Buffer): MultipartPart | null {
   return part;
 }
 
-/** Parses a multipart body; returns null when the body is not well-formed multipart. */
+/** Parses a multipart body, or returns null when the body is not well-formed multipart. */
 export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] | null {
   const delimiter = Buffer.from(`--${boundary}`);
   const parts: MultipartPart[] = [];

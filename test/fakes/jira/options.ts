@@ -2,20 +2,20 @@
 export type Flavour = 'cloud' | 'datacenter';
 
 /**
- * How comment events reach webhooks: Cloud sends only `comment_*`; some Data
- * Center versions also send `jira:issue_updated` with `issue_commented`
- * (`dc-both`); very old ones send only the latter (`dc-legacy`).
+ * How comment events reach webhooks. Cloud sends only `comment_*` events.
+ * Some Data Center versions also send `jira:issue_updated` with
+ * `issue_commented` (`dc-both`), and very old ones send only that (`dc-legacy`).
  */
 export type CommentEventStyle = 'cloud' | 'dc-both' | 'dc-legacy';
 
-/** Body of a 401 answer: Jira's error envelope, the Cloud `{message, status-code}` shape, or an HTML page. */
+/** Body of a 401 response: Jira's error envelope, the Cloud `{message, status-code}` shape, or an HTML page. */
 export type AuthFailureBody = 'envelope' | 'cloud-message' | 'html';
 
-/** Options of `startFakeJira`; every field can also be changed at run time except the listen address. */
+/** Options of `startFakeJira`. Apart from the listen address, base URL, clock and id starts, `configure` can change each one later. */
 export interface FakeJiraOptions {
   /** TCP port, 0 (the default) picks a free one. */
   port?: number;
-  /** Listen address; only loopback addresses are accepted. Default 127.0.0.1. */
+  /** Listen address, loopback only. Default 127.0.0.1. */
   host?: string;
   /** Base URL written into `self` links and webhook payloads. Default `http://<host>:<port>`. */
   baseUrl?: string;
@@ -24,26 +24,26 @@ export interface FakeJiraOptions {
   cloudId?: string;
   /** IANA zone of the site: timestamps are rendered in it and JQL date literals read in it. Default UTC. */
   timeZone?: string;
-  /** Injectable clock in epoch milliseconds; `setClock` on the control API overrides it. */
+  /** Injectable clock in epoch milliseconds. `setClock` on the control API overrides it. */
   now?: () => number;
-  /** Number given to the first custom field (`customfield_<n>`); the rest follow in order. */
+  /** Number of the first custom field (`customfield_<n>`). The others follow in order. */
   customFieldIdStart?: number;
-  /** First numeric issue id; keys count from 1 per project. */
+  /** First numeric issue id. Keys count from 1 in each project. */
   issueIdStart?: number;
   /** Milliseconds before a created or changed issue shows in search results. */
   searchVisibilityDelayMs?: number;
-  /** Most issues one search page returns, whatever `maxResults` asks for. */
+  /** Maximum number of issues in one search page, whatever `maxResults` requests. */
   searchMaxResultsCap?: number;
-  /** `/rest/api/2/search` answers 410 when true. Default: true on Cloud, false on Data Center. */
+  /** Whether `/rest/api/2/search` returns 410. Default: true on Cloud, false on Data Center. */
   legacySearchRemoved?: boolean;
-  /** Largest attachment accepted, in bytes; bigger uploads get 413. */
+  /** Largest attachment accepted, in bytes. Bigger uploads get 413. */
   attachmentMaxBytes?: number;
   /** Accept the misspelt `X-Atlassian-Token: nocheck` that some Data Center versions tolerated. */
   acceptNocheckToken?: boolean;
-  /** Answer 500 with an HTML page to uploads whose file name uses RFC 2231 `filename*=`, as Data Center does. */
+  /** Return 500 with an HTML page for uploads whose file name uses RFC 2231 `filename*=`, as Data Center does. */
   rejectRfc2231Filename?: boolean;
   authFailureBody?: AuthFailureBody;
-  /** After this many failed basic logins of one user, answer 403 CAPTCHA_CHALLENGE until `setCaptcha(false)`. */
+  /** After this many failed basic logins of one user, return 403 CAPTCHA_CHALLENGE until `setCaptcha(false)`. 0 turns it off. */
   captchaAfterFailures?: number;
   /** Status of a call to an experimental JSM route without `X-ExperimentalApi: opt-in`. */
   experimentalApiStatus?: number;
@@ -61,11 +61,11 @@ export interface FakeJiraOptions {
   webhookDelayMs?: number;
   /** Delay of Secondary-flow deliveries (for example comment deletions after an issue deletion). */
   webhookSecondaryDelayMs?: number;
-  /** Waits between delivery attempts; its length is the number of retries. */
+  /** Waits between delivery attempts, in milliseconds. Its length is the number of retries. */
   webhookRetryDelaysMs?: number[];
   /** Time one delivery attempt may take before it counts as failed. */
   webhookTimeoutMs?: number;
-  /** Retry on every non-2xx answer, not only on 408, 409, 425, 429 and 5xx as Jira Cloud does. */
+  /** Retry on every non-2xx status, not only on 408, 409, 425, 429 and 5xx as Jira Cloud does. */
   webhookRetryAllNon2xx?: boolean;
   /** First-response SLA goal in milliseconds. */
   slaFirstResponseGoalMs?: number;
@@ -73,7 +73,7 @@ export interface FakeJiraOptions {
   slaResolutionGoalMs?: number;
 }
 
-/** Options after defaults are applied; the control API changes these in place. */
+/** Options after defaults are applied. The control API changes these in place. */
 export type FakeJiraSettings = Required<Omit<FakeJiraOptions, 'port' | 'host' | 'baseUrl' | 'now' | 'legacySearchRemoved'>> & {
   legacySearchRemoved: boolean | undefined;
 };
@@ -112,7 +112,7 @@ export function resolveSettings(options: FakeJiraOptions): FakeJiraSettings {
   };
 }
 
-/** Whether `/rest/api/2/search` is gone, as on Jira Cloud since 2025. */
+/** Checks whether `/rest/api/2/search` is removed, as Atlassian did on Jira Cloud in 2025. */
 export function isLegacySearchRemoved(settings: FakeJiraSettings): boolean {
   return settings.legacySearchRemoved ?? settings.flavour === 'cloud';
 }

@@ -1,9 +1,9 @@
-/** Shapes of the objects the fake stores. Times are epoch milliseconds; users are referred to by `accountId`. */
+/** Shapes of the objects the fake stores. Times are epoch milliseconds, and users are referred to by `accountId`. */
 
 export interface ChangeItem {
   field: string;
   fieldtype: 'jira' | 'custom';
-  /** Cloud sends `fieldId`; Data Center leaves it out for custom fields. */
+  /** Cloud sends `fieldId`, but Data Center leaves it out for custom fields. */
   fieldId: string;
   from: string | null;
   fromString: string | null;
@@ -46,7 +46,7 @@ export interface IssueRecord {
   organizationIds: string[];
   properties: Record<string, unknown>;
   changelog: ChangeHistory[];
-  /** When an agent first answered publicly; stops the first-response SLA clock. */
+  /** When an agent first replied publicly, which stops the first-response SLA clock. */
   firstResponseAt: number | null;
 }
 

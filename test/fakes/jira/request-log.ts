@@ -20,14 +20,14 @@ export interface LoggedRequest {
   /** Path as called, including any `/ex/jira/{cloudId}` prefix, without the query string. */
   path: string;
   query: Record<string, unknown>;
-  /** Header names are lower-case, as Node delivers them; credentials are kept. */
+  /** Headers with lower-case names, as Node delivers them. Credentials are kept. */
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body, or undefined when the body is empty or not JSON. */
   body: unknown;
   /** The body decoded as UTF-8. */
   rawBody: string;
   multipart?: LoggedMultipartPart[];
-  /** Status of the answer; absent while the request runs or when the connection was dropped. */
+  /** Status of the response, absent while the request runs or when the connection was dropped. */
   status?: number;
 }
 
@@ -43,7 +43,7 @@ export class RequestLog {
     this.entries = [];
   }
 
-  /** Express middleware that records the request and, once answered, its status. */
+  /** Express middleware that records the request and, once the response is sent, its status. */
   middleware() {
     return (req: Request, res: Response, next: NextFunction) => {
       const raw = rawBody(req);

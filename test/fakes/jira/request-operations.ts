@@ -46,8 +46,8 @@ function isAgent(user: UserRecord): boolean {
 
 /**
  * Creates a customer request from a `POST /rest/servicedeskapi/request` body.
- * Only fields visible on the request type are accepted; the rest must be set
- * afterwards through `PUT /rest/api/2/issue/{key}`.
+ * Only fields visible on the request type are accepted, so callers set the
+ * rest afterwards through `PUT /rest/api/2/issue/{key}`.
  */
 export function createRequest(core: FakeJiraCore, actor: UserRecord, body: unknown): IssueRecord {
   if (!isRecord(body)) {
@@ -61,6 +61,7 @@ export function createRequest(core: FakeJiraCore, actor: UserRecord, body: unkno
   if (!type) {
     throw jsmError(400, 'The request type you specified does not exist.', 'sd.request.type.not.found');
   }
+
   const values = isRecord(body.requestFieldValues) ? body.requestFieldValues : {};
   for (const fieldId of Object.keys(values)) {
     if (!type.fieldIds.includes(fieldId)) {
@@ -72,6 +73,7 @@ export function createRequest(core: FakeJiraCore, actor: UserRecord, body: unkno
       throw jsmError(400, `The field '${fieldId}' is required.`, 'sd.request.field.required');
     }
   }
+
   let reporter = actor;
   if (body.raiseOnBehalfOf !== undefined && body.raiseOnBehalfOf !== null) {
     if (!isAgent(actor)) {
@@ -79,6 +81,7 @@ export function createRequest(core: FakeJiraCore, actor: UserRecord, body: unkno
     }
     reporter = resolveJsmUser(core, body.raiseOnBehalfOf);
   }
+
   const fields: Record<string, unknown> = {
     ...values,
     project: { id: desk.projectId },
@@ -94,6 +97,7 @@ export function createRequest(core: FakeJiraCore, actor: UserRecord, body: unkno
     const participantField = core.store.catalog.customByName('Request participants');
     fields[participantField.id] = body.requestParticipants.map((reference) => userReference(core, resolveJsmUser(core, reference)));
   }
+
   core.store.serviceDeskCustomers.get(desk.id)?.add(reporter.accountId);
   return asJsmError(() => createIssue(core, actor, { fields }, { requestTypeId: type.id, reporterId: reporter.accountId }));
 }
@@ -108,21 +112,26 @@ export function requestOrThrow(core: FakeJiraCore, actor: UserRecord, idOrKey: s
   return issue;
 }
 
-function participantReferences(core: FakeJiraCore, body: unknown): UserRecord[] {
-  if (!isRecord(body)) {
-    throw jsmError(400, 'The request body must be a JSON object.', 'sd.request.body.invalid');
+/**
+ * Resolves the users of a JSM user-list body: `{"accountIds": [...]}` on
+ * Cloud, `{"usernames": [...]}` (or `accountIds`) on Data Center.
+ */
+export function resolveJsmUserList(core: FakeJiraCore, body: unknown): UserRecord[] {
+  const cloud = core.settings.flavour === 'cloud';
+  let references: unknown;
+  if (isRecord(body)) {
+    references = cloud ? body.accountIds : (body.usernames ?? body.accountIds);
   }
-  const references = core.settings.flavour === 'cloud' ? body.accountIds : (body.usernames ?? body.accountIds);
   if (!Array.isArray(references)) {
-    const expected = core.settings.flavour === 'cloud' ? 'accountIds' : 'usernames';
-    throw jsmError(400, `Specify the participants in '${expected}'.`, 'sd.request.participants.invalid');
+    const expected = cloud ? 'accountIds' : 'usernames';
+    throw jsmError(400, `Specify the users as a JSON object with a list in '${expected}'.`, 'sd.user.list.invalid');
   }
   return references.map((reference) => resolveJsmUser(core, reference));
 }
 
 /** Adds or removes request participants and fires `jira:issue_updated` for the change. */
 export function changeParticipants(core: FakeJiraCore, actor: UserRecord, issue: IssueRecord, body: unknown, verb: 'add' | 'remove'): void {
-  const users = participantReferences(core, body);
+  const users = resolveJsmUserList(core, body);
   const field = core.store.catalog.customByName('Request participants');
   const view = core.view();
   const operations = users.map((user) => ({ [verb]: userReference(core, user) }));
@@ -149,7 +158,7 @@ export function createCustomer(core: FakeJiraCore, body: unknown): UserRecord {
   }
   const exists = [...core.store.users.values()].some((user) => user.emailAddress.toLowerCase() === email.toLowerCase());
   if (exists) {
-    // NOTE: the wording of this JSM error is not published; clients should rely on the 400 status only.
+    // NOTE: the wording of this JSM error is not published, so clients should rely on the 400 status only.
     throw jsmError(400, 'An account already exists for this email.', 'sd.customer.email.exists');
   }
   const sequence = core.store.customerIds.take();

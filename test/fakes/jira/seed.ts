@@ -2,7 +2,7 @@
  * Reference data the fake starts with: users and their credentials, the `SUP`
  * service desk project and a plain `OPS` project, workflows, priorities,
  * resolutions, issue types and request types. Ids are fixed so tests can name
- * them; custom field ids are assigned in `fields.ts` from a configurable start.
+ * them, while `fields.ts` numbers custom fields from a configurable start.
  */
 
 export type Role = 'admin' | 'agent' | 'customer' | 'none';
@@ -22,7 +22,7 @@ export interface UserRecord {
   /** Cloud users may hide their e-mail address from other users and from search. */
   emailHidden: boolean;
   assignable: boolean;
-  /** API token (Cloud) or password (Data Center) for basic auth; absent for users who cannot log in. */
+  /** API token (Cloud) or password (Data Center) for basic auth. Users without one cannot log in. */
   secret?: string;
 }
 
@@ -161,11 +161,11 @@ export interface TransitionRecord {
   name: string;
   from: string[];
   to: string;
-  /** The transition screen asks for a resolution, which is then required. */
+  /** The transition screen requests a resolution, which is then required. */
   resolutionScreen: boolean;
-  /** Resolution a post function sets without asking; null clears it. Absent leaves it unchanged. */
+  /** Resolution that a post function sets without a screen. Null clears it, and absent leaves it unchanged. */
   setsResolution?: string | null;
-  /** `issue_event_type_name` that Data Center fires; Cloud always sends `issue_generic`. */
+  /** `issue_event_type_name` that Data Center fires. Cloud sends `issue_generic` for every transition. */
   eventTypeName: string;
   /** Offered to portal customers through `/rest/servicedeskapi/request/{key}/transition`. */
   customerTransition: boolean;
@@ -288,14 +288,14 @@ export interface RequestTypeRecord {
   issueTypeId: string;
   serviceDeskId: string;
   groupIds: string[];
-  /** Field ids a portal customer can fill in; names of custom fields are resolved in `fields.ts`. */
+  /** Field ids a portal customer can fill in. */
   fieldIds: string[];
   requiredFieldIds: string[];
 }
 
 export const REQUEST_TYPE_GROUPS = [{ id: '1', name: 'Common requests' }];
 
-/** Request types; `customFieldNames` are resolved to ids when the catalog is built. */
+/** Request type seeds. The store resolves `customFieldNames` to field ids. */
 export interface RequestTypeSeed extends Omit<RequestTypeRecord, 'fieldIds'> {
   systemFieldIds: string[];
   customFieldNames: string[];

@@ -37,7 +37,7 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 const MAX_BODY_BYTES = 200 * 1024 * 1024;
 
-/** A running fake Jira; every control is available as a method here and over HTTP under `/__fake/`. */
+/** A running fake Jira. Every control is available as a method here and over HTTP under `/__fake/`. */
 export interface FakeJira extends FakeJiraControl {
   /** Base URL of the site, e.g. `http://127.0.0.1:43123`. */
   readonly url: string;

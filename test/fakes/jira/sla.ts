@@ -1,8 +1,8 @@
 /**
  * Service-level agreement values of JSM's `sd-sla-field`. Both SLAs start at
- * creation; "Time to first response" stops when an agent first comments
- * publicly, "Time to resolution" when the issue gets a resolution. Calendars
- * and pauses are not modelled, so every hour counts.
+ * creation. "Time to first response" stops when an agent first comments
+ * publicly, and "Time to resolution" when the issue gets a resolution.
+ * Calendars and pauses are not modelled, so every hour counts.
  */
 import type { FieldDefinition } from './fields';
 import type { IssueRecord } from './records';
@@ -38,7 +38,7 @@ function stopTimeOf(issue: IssueRecord, field: FieldDefinition): number | null {
   return field.sla === 'firstResponse' ? issue.firstResponseAt : issue.resolutionDate;
 }
 
-/** Renders one SLA as the custom field and `/request/{key}/sla` show it; null outside service desk projects. */
+/** Renders one SLA as the custom field and `/request/{key}/sla` show it, or null outside service desk projects. */
 export function renderSla(ctx: ViewContext, issue: IssueRecord, field: FieldDefinition): Record<string, unknown> | null {
   if (!ctx.store.serviceDeskOfProject(issue.projectId)) {
     return null;

@@ -39,7 +39,7 @@ export interface CallResult {
   json: any;
 }
 
-/** Calls the fake with the integration user's credentials unless `auth` says otherwise. */
+/** Calls the fake with the integration user's credentials, unless `auth` gives others or null for none. */
 export async function call(base: string, path: string, options: CallOptions = {}): Promise<CallResult> {
   const headers: Record<string, string> = { ...options.headers };
   const auth = options.auth === undefined ? BOT_AUTH : options.auth;

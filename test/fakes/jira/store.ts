@@ -31,7 +31,7 @@ import {
 
 interface IndexEntry {
   visibleAt: number;
-  /** The issue as search sees it from `visibleAt` on; null once it is deleted. */
+  /** The issue as search finds it from `visibleAt` on, or null once it is deleted. */
   snapshot: IssueRecord | null;
 }
 
@@ -132,7 +132,7 @@ export class FakeJiraStore {
     return `${project.key}-${number}`;
   }
 
-  /** Finds an issue by numeric id or by key; keys are case-insensitive as in Jira. */
+  /** Finds an issue by numeric id or by key. Keys are case-insensitive as in Jira. */
   findIssue(idOrKey: string): IssueRecord | undefined {
     if (/^\d+$/.test(idOrKey)) {
       return this.issues.get(idOrKey);
@@ -248,7 +248,7 @@ export class FakeJiraStore {
     return [...this.links.values()].filter((link) => link.inwardIssueId === issueId || link.outwardIssueId === issueId);
   }
 
-  /** Records the issue's current state (or its deletion) for search, visible after `delayMs`. */
+  /** Queues the issue's current state, or its deletion, for search to find after `delayMs`. */
   indexIssue(issueId: string, nowMs: number, delayMs: number): void {
     const issue = this.issues.get(issueId);
     const entries = this.searchIndex.get(issueId) ?? [];
@@ -257,9 +257,9 @@ export class FakeJiraStore {
   }
 
   /**
-   * Returns issues as the search index sees them at `nowMs`: an issue is
-   * missing until its first entry is visible, and shows its older state until
-   * a later entry is. Issues listed in `currentIds` bypass the lag, as
+   * Returns issues as the search index has them at `nowMs`. An issue is
+   * missing until its first entry is visible, and it shows its older state
+   * until a later entry is. Issues listed in `currentIds` skip the lag, as
    * `reconcileIssues` does on Cloud.
    */
   searchableIssues(nowMs: number, currentIds: ReadonlySet<string> = new Set()): IssueRecord[] {

@@ -7,7 +7,7 @@ import type { FakeJiraStore } from './store';
 /**
  * What every JSON renderer needs: the state, the settings, the clock and the
  * base URL of `self` links. Under the OAuth gateway the base URL includes
- * `/ex/jira/{cloudId}`, as real gateway answers do.
+ * `/ex/jira/{cloudId}`, as real gateway responses do.
  */
 export class ViewContext {
   constructor(

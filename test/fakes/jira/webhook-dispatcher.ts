@@ -1,10 +1,11 @@
 /**
- * Delivers webhook payloads to registered targets the way Jira Cloud does:
- * asynchronously, with `X-Atlassian-Webhook-Identifier` (unique per delivery
- * and repeated on retries), `X-Atlassian-Webhook-Flow`,
- * `X-Atlassian-Webhook-Retry` on retries, `X-Hub-Signature` when a secret is
- * set, and retries with back-off on 408, 409, 425, 429, 5xx, timeouts and
- * connection errors. Faults can drop, duplicate, re-sign or hold deliveries.
+ * Delivers webhook payloads to registered targets asynchronously, the way
+ * Jira Cloud does. Each delivery carries `X-Atlassian-Webhook-Identifier`,
+ * which retries repeat, and `X-Atlassian-Webhook-Flow`. Retries add
+ * `X-Atlassian-Webhook-Retry`, and a webhook with a secret gets
+ * `X-Hub-Signature`. Deliveries are retried with back-off on 408, 409, 425,
+ * 429, 5xx, timeouts and connection errors. Faults can drop, duplicate,
+ * re-sign or hold deliveries.
  */
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
@@ -20,7 +21,7 @@ export type WebhookFaultKind = 'drop' | 'duplicate' | 'bad-signature' | 'no-sign
 
 export interface WebhookFaultInput {
   kind: WebhookFaultKind;
-  /** How many deliveries the fault affects; omitted means every delivery until cleared. */
+  /** How many deliveries the fault affects. Without it the fault stays until cleared. */
   times?: number;
   /** Only deliveries of this `webhookEvent`. */
   event?: string;
@@ -134,7 +135,7 @@ export class WebhookDispatcher {
     this.deliveries.length = 0;
   }
 
-  /** Resolves once no delivery is scheduled or in flight; held deliveries do not count. */
+  /** Resolves once no delivery is scheduled or in flight. Held deliveries do not count. */
   whenIdle(): Promise<void> {
     if (this.busy === 0) {
       return Promise.resolve();
@@ -203,7 +204,7 @@ export class WebhookDispatcher {
     try {
       return compileJql(this.core, webhook.jqlFilter).matches(payload.issue, null);
     } catch (error) {
-      // A filter can stop compiling after registration, e.g. `key = SUP-1` once SUP-1 is deleted; it then matches nothing.
+      // A filter can stop compiling after registration, e.g. `key = SUP-1` once SUP-1 is deleted, and then it matches nothing.
       if (error instanceof JqlError) {
         return false;
       }
@@ -228,8 +229,11 @@ export class WebhookDispatcher {
 
   private enqueue(webhook: WebhookRecord, payload: WebhookPayload): void {
     const faults = this.takeFaults(payload.webhookEvent);
-    const pretty = faults.includes('pretty-body');
-    const body = webhook.excludeBody ? '' : pretty ? JSON.stringify(payload.body, null, 2) : JSON.stringify(payload.body);
+    let body = '';
+    if (!webhook.excludeBody) {
+      const indent = faults.includes('pretty-body') ? 2 : undefined;
+      body = JSON.stringify(payload.body, null, indent);
+    }
     const delivery: Delivery = {
       identifier: this.nextIdentifier(),
       webhookId: webhook.id,

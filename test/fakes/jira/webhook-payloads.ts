@@ -1,8 +1,8 @@
 /**
- * Webhook bodies built from change events, in the shapes of real captures:
- * Cloud issue events carry every field except `comment` and `worklog`;
- * comment events carry only six issue fields (and on Data Center no issue at
- * all); `jira:issue_deleted` carries the whole issue as it was.
+ * Webhook bodies built from change events, in the shapes of real captures.
+ * Cloud issue events carry every field except `comment` and `worklog`.
+ * Comment events carry only six issue fields, and on Data Center no issue at
+ * all. `jira:issue_deleted` carries the whole issue as it was.
  */
 import type { ChangeEvent, FakeJiraCore, WebhookFlow } from './core';
 import { renderAttachment, renderComment } from './entity-views';
@@ -13,7 +13,7 @@ import type { ViewContext } from './view-context';
 export interface WebhookPayload {
   webhookEvent: string;
   body: Record<string, unknown>;
-  /** The issue the event is about, for JQL filters and URL placeholders; null for link events. */
+  /** The issue the event is about, for JQL filters and URL placeholders. Null for link events. */
   issue: IssueRecord | null;
   flow: WebhookFlow;
   /** accountId or name of the user who made the change, for `${modifiedUser...}` placeholders. */
@@ -69,7 +69,7 @@ function renderChangelog(view: ViewContext, history: ChangeHistory): Record<stri
   return { id: history.id, items };
 }
 
-/** Builds the body of an event; returns null for events Jira does not deliver to admin webhooks. */
+/** Builds the body of an event, or returns null for events Jira does not deliver to admin webhooks. */
 export function buildWebhookPayload(core: FakeJiraCore, event: ChangeEvent): WebhookPayload | null {
   const view = core.view();
   const timestamp = core.now();
@@ -114,7 +114,7 @@ export function buildWebhookPayload(core: FakeJiraCore, event: ChangeEvent): Web
     }
     case 'attachment_created':
     case 'attachment_deleted': {
-      // NOTE: no real capture of attachment events was found; the body follows the REST attachment shape.
+      // NOTE: no real capture of attachment events was found, so the body follows the REST attachment shape.
       const body = { timestamp, webhookEvent: event.kind, attachment: renderAttachment(view, event.attachment) };
       return { webhookEvent: event.kind, body, issue: structuredClone(event.issue), flow: event.flow, modifiedUser };
     }

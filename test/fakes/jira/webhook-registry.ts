@@ -43,6 +43,7 @@ function validate(core: FakeJiraCore, input: WebhookInput, defaults: Partial<Web
   if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) {
     errors.url = 'The webhook URL must be an absolute http or https URL.';
   }
+
   const events = input.events ?? defaults.events ?? [];
   if (!Array.isArray(events) || events.some((event) => typeof event !== 'string')) {
     errors.events = 'Events must be a list of event names.';
@@ -59,6 +60,7 @@ function validate(core: FakeJiraCore, input: WebhookInput, defaults: Partial<Web
       errors.filters = error.message;
     }
   }
+
   const secret = input.secret === undefined ? (defaults.secret ?? null) : input.secret;
   if (secret !== null && typeof secret !== 'string') {
     errors.secret = 'The secret must be a string.';
@@ -66,6 +68,7 @@ function validate(core: FakeJiraCore, input: WebhookInput, defaults: Partial<Web
   if (Object.keys(errors).length > 0) {
     throw platformError(400, [], errors);
   }
+
   return {
     name: name as string,
     url: url as string,
@@ -101,7 +104,7 @@ export function webhookOrThrow(core: FakeJiraCore, id: string): WebhookRecord {
   return record;
 }
 
-/** Renders a registration; the secret is write-only and never shown. */
+/** Renders a registration without its secret, which is write-only. */
 export function renderWebhook(view: ViewContext, record: WebhookRecord): Record<string, unknown> {
   const user = view.store.user(record.lastUpdatedUserId);
   return {

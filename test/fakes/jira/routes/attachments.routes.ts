@@ -1,8 +1,8 @@
 /**
  * Attachment upload, metadata, download and deletion. Uploads need
  * `X-Atlassian-Token: no-check` and multipart parts named `file`. On Cloud the
- * content URL answers 303 to an unauthenticated media URL unless
- * `redirect=false`, as Jira Cloud does.
+ * content URL redirects (303) to an unauthenticated media URL unless
+ * `redirect=false` is given, as Jira Cloud does.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
@@ -25,7 +25,7 @@ function checkXsrfToken(deps: ApiDeps, req: Request): void {
   }
 }
 
-/** Reads the `file` parts of an upload; shared with the JSM temporary-file upload. */
+/** Reads the `file` parts of an upload. The JSM temporary-file upload uses it too. */
 export function uploadedFiles(deps: ApiDeps, req: Request): UploadedFile[] {
   checkXsrfToken(deps, req);
   const boundary = multipartBoundary(req.headers['content-type']);
@@ -62,7 +62,7 @@ export class MediaSigner {
   }
 }
 
-/** The media host stand-in: serves content for a signed token, without credentials. */
+/** Serves attachment content for a signed token without credentials, in place of Atlassian's media host. */
 export function mediaRoutes(deps: ApiDeps, signer: MediaSigner): Router {
   const router = Router();
   router.get(

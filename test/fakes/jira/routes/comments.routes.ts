@@ -1,14 +1,14 @@
 /**
  * Platform comment endpoints and comment properties. Internal comments are
- * those with the `sd.public.comment` property `{"internal": true}`; without
- * the property a comment is public and the property lookup answers 404.
+ * those with the `sd.public.comment` property `{"internal": true}`. Without
+ * the property a comment is public, and the property lookup returns 404.
  */
 import { Router } from 'express';
 
 import { requireRole } from '../auth';
 import { addComment, commentOrThrow, deleteComment, updateComment, type CommentInput } from '../comment-operations';
 import { renderComment, type CommentRenderOptions } from '../entity-views';
-import { platformError } from '../errors';
+import { platformError, propertyNotFound } from '../errors';
 import { handle, jsonBody, param, queryInteger, queryString, stateOf } from '../http-utils';
 import { parseExpand } from '../issue-view';
 import type { CommentRecord } from '../records';
@@ -129,7 +129,7 @@ export function commentRoutes(deps: ApiDeps): Router {
       const comment = commentById(param(req, 'commentId'));
       const key = param(req, 'propertyKey');
       if (!(key in comment.properties)) {
-        throw platformError(404, [`The property with key '${key}' does not exist.`]);
+        throw propertyNotFound(key);
       }
       res.json({ key, value: comment.properties[key] });
     }),
@@ -154,7 +154,7 @@ export function commentRoutes(deps: ApiDeps): Router {
       const comment = commentById(param(req, 'commentId'));
       const key = param(req, 'propertyKey');
       if (!(key in comment.properties)) {
-        throw platformError(404, [`The property with key '${key}' does not exist.`]);
+        throw propertyNotFound(key);
       }
       delete comment.properties[key];
       res.status(204).end();

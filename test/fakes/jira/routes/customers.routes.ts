@@ -2,10 +2,9 @@
 import { Router } from 'express';
 
 import { requireRole } from '../auth';
-import { jsmError } from '../errors';
 import { handle, jsonBody, param, stateOf } from '../http-utils';
 import { renderOrganization } from '../jsm-views';
-import { createCustomer, createOrganization, organizationOrThrow, resolveJsmUser } from '../request-operations';
+import { createCustomer, createOrganization, organizationOrThrow, resolveJsmUserList } from '../request-operations';
 import type { ApiDeps } from './deps';
 import { pageParameters, requireExperimentalOptIn, slicePage } from './jsm-helpers';
 
@@ -80,14 +79,12 @@ export function customerRoutes(deps: ApiDeps): Router {
       handle((req, res) => {
         requireRole(stateOf(res).user, 'agent');
         const organization = organizationOrThrow(core, param(req, 'id'));
-        const body = jsonBody(req) as Record<string, unknown>;
-        const references = core.settings.flavour === 'cloud' ? body?.accountIds : (body?.usernames ?? body?.accountIds);
-        if (!Array.isArray(references)) {
-          throw jsmError(400, 'Specify the users in accountIds (Cloud) or usernames (Data Center).', 'sd.organization.user.list.invalid');
+        const ids = resolveJsmUserList(core, jsonBody(req)).map((user) => user.accountId);
+        if (verb === 'add') {
+          organization.memberIds = [...new Set([...organization.memberIds, ...ids])];
+        } else {
+          organization.memberIds = organization.memberIds.filter((id) => !ids.includes(id));
         }
-        const ids = references.map((reference) => resolveJsmUser(core, reference).accountId);
-        organization.memberIds =
-          verb === 'add' ? [...new Set([...organization.memberIds, ...ids])] : organization.memberIds.filter((id) => !ids.includes(id));
         res.status(204).end();
       }),
     );

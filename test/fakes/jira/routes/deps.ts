@@ -1,6 +1,6 @@
 import type { AuthState } from '../auth';
 import type { FakeJiraCore } from '../core';
-import { platformError } from '../errors';
+import { issueNotFound } from '../errors';
 import type { IssueRecord } from '../records';
 import type { UserRecord } from '../seed';
 import type { WebhookDispatcher } from '../webhook-dispatcher';
@@ -20,7 +20,7 @@ export interface ApiDeps {
 export function browsableIssue(deps: ApiDeps, user: UserRecord, idOrKey: string): IssueRecord {
   const issue = deps.core.store.findIssue(idOrKey);
   if (!issue || user.role === 'customer' || user.role === 'none') {
-    throw platformError(404, ['Issue does not exist or you do not have permission to see it.']);
+    throw issueNotFound();
   }
   return issue;
 }

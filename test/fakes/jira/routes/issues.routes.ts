@@ -3,7 +3,7 @@ import { Router } from 'express';
 
 import { requireRole } from '../auth';
 import { renderTransition } from '../entity-views';
-import { platformError } from '../errors';
+import { propertyNotFound } from '../errors';
 import { handle, jsonBody, param, queryBoolean, queryInteger, queryString, stateOf } from '../http-utils';
 import { availableTransitions, createIssue, deleteIssue, editIssue, transitionIssue } from '../issue-operations';
 import { parseExpand, parseFieldSelection, renderIssue } from '../issue-view';
@@ -128,7 +128,7 @@ export function issueRoutes(deps: ApiDeps): Router {
       const issue = browsableIssue(deps, stateOf(res).user, param(req, 'idOrKey'));
       const key = param(req, 'propertyKey');
       if (!(key in issue.properties)) {
-        throw platformError(404, [`The property with key '${key}' does not exist.`]);
+        throw propertyNotFound(key);
       }
       res.json({ key, value: issue.properties[key] });
     }),
@@ -156,7 +156,7 @@ export function issueRoutes(deps: ApiDeps): Router {
       const issue = browsableIssue(deps, user, param(req, 'idOrKey'));
       const key = param(req, 'propertyKey');
       if (!(key in issue.properties)) {
-        throw platformError(404, [`The property with key '${key}' does not exist.`]);
+        throw propertyNotFound(key);
       }
       delete issue.properties[key];
       res.status(204).end();

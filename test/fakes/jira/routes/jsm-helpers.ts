@@ -9,7 +9,7 @@ import type { ApiDeps } from './deps';
 const JSM_MAX_LIMIT = 100;
 
 /** Throws unless the request opted into experimental JSM routes with `X-ExperimentalApi: opt-in`. */
-// NOTE: the status and text Jira uses for a missing opt-in header are not published; the status is a setting.
+// NOTE: the status and text Jira uses for a missing opt-in header are not published, so the status is a setting.
 export function requireExperimentalOptIn(deps: ApiDeps, req: Request): void {
   if (String(req.headers['x-experimentalapi'] ?? '').toLowerCase() !== 'opt-in') {
     throw jsmError(
@@ -25,7 +25,7 @@ export function requireExperimentalOptIn(deps: ApiDeps, req: Request): void {
  * Service Desk 4.7 does (JSDSERVER-4877), with `java.lang.NumberFormatException`
  * in the message, unless `serviceDeskKeyLookup` lets keys resolve.
  */
-// NOTE: the 500 status of the NumberFormatException answer is inferred from it being an uncaught Java exception.
+// NOTE: the 500 status of the NumberFormatException error is inferred from it being an uncaught Java exception.
 export function serviceDeskOrThrow(deps: ApiDeps, idOrKey: string): ServiceDeskRecord {
   const store = deps.core.store;
   if (!/^\d+$/.test(idOrKey)) {

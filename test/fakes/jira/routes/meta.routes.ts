@@ -17,7 +17,7 @@ import { STATUS_CATEGORIES } from '../seed';
 import type { ViewContext } from '../view-context';
 import type { ApiDeps } from './deps';
 
-/** Routes that answer without credentials, as `serverInfo` does on a real site. */
+/** Routes that need no credentials, as `serverInfo` on a real site. */
 export function publicMetaRoutes(deps: ApiDeps): Router {
   const router = Router();
   router.get(

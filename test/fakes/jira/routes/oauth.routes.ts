@@ -26,7 +26,7 @@ function tokenRequest(req: Request): Record<string, string> {
 }
 
 function grantError(description: string): JiraHttpError {
-  // NOTE: Atlassian's status for invalid_grant is not documented; 403 is what public client libraries handle.
+  // NOTE: Atlassian's status for invalid_grant is not documented, so 403 is a guess.
   return new JiraHttpError(403, { kind: 'json', value: { error: 'invalid_grant', error_description: description } });
 }
 

@@ -63,8 +63,12 @@ export function requestRoutes(deps: ApiDeps): Router {
         }
         const own = issue.reporterId === user.accountId;
         const participating = issue.participantIds.includes(user.accountId);
-        const visible =
-          ownership === 'OWNED_REQUESTS' ? own : ownership === 'PARTICIPATED_REQUESTS' ? participating : own || participating || isAgent(user);
+        let visible = own || participating || isAgent(user);
+        if (ownership === 'OWNED_REQUESTS') {
+          visible = own;
+        } else if (ownership === 'PARTICIPATED_REQUESTS') {
+          visible = participating;
+        }
         const done = store.status(issue.statusId).category === 'done';
         const statusMatches = status === 'ALL_REQUESTS' || (status === 'CLOSED_REQUESTS') === done;
         const deskMatches = !deskId || store.serviceDeskOfProject(issue.projectId)?.id === deskId;
@@ -130,7 +134,7 @@ export function requestRoutes(deps: ApiDeps): Router {
       try {
         issue = requestOrThrow(core, user, param(req, 'idOrKey'));
       } catch {
-        // Jira answers a caller without access with an empty page, not an error.
+        // Jira returns an empty page, not an error, to a caller without access.
         sendPage(res, [], start, limit, path);
         return;
       }

@@ -1,7 +1,7 @@
 /**
- * JQL search. Legacy `/search` pages with `startAt`/`maxResults`/`total` and
- * is removed (410) on Cloud; enhanced `/search/jql` pages with an opaque
- * `nextPageToken` and `isLast`, returns only ids unless fields are named,
+ * JQL search. Legacy `/search` pages with `startAt`, `maxResults` and `total`,
+ * and Cloud has removed it (410). Enhanced `/search/jql` pages with an opaque
+ * `nextPageToken` and `isLast`. It returns only ids unless fields are named,
  * rejects unbounded queries, and does not exist on Data Center. Results come
  * from the search index, which lags writes by `searchVisibilityDelayMs`.
  */

@@ -6,7 +6,7 @@ import { jsmError } from '../errors';
 import type { FieldDefinition } from '../fields';
 import { handle, jsonBody, param, queryString, stateOf } from '../http-utils';
 import { renderOrganization, renderRequestType, renderServiceDesk } from '../jsm-views';
-import { organizationOrThrow, resolveJsmUser } from '../request-operations';
+import { organizationOrThrow, resolveJsmUserList } from '../request-operations';
 import type { RequestTypeRecord } from '../seed';
 import type { ViewContext } from '../view-context';
 import { uploadedFiles } from './attachments.routes';
@@ -146,14 +146,9 @@ export function serviceDeskRoutes(deps: ApiDeps): Router {
       requireExperimentalOptIn(deps, req);
       requireRole(stateOf(res).user, 'agent');
       const desk = serviceDeskOrThrow(deps, param(req, 'idOrKey'));
-      const body = jsonBody(req) as Record<string, unknown>;
-      const references = deps.core.settings.flavour === 'cloud' ? body?.accountIds : (body?.usernames ?? body?.accountIds);
-      if (!Array.isArray(references)) {
-        throw jsmError(400, 'Specify the customers in accountIds (Cloud) or usernames (Data Center).', 'sd.customer.list.invalid');
-      }
+      const users = resolveJsmUserList(deps.core, jsonBody(req));
       const customers = store.serviceDeskCustomers.get(desk.id) ?? new Set<string>();
-      for (const reference of references) {
-        const customer = resolveJsmUser(deps.core, reference);
+      for (const customer of users) {
         if (verb === 'add') {
           customers.add(customer.accountId);
         } else {

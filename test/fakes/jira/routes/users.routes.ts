@@ -1,13 +1,13 @@
 /**
- * User endpoints. Cloud searches with `query` and rejects `username` (GDPR
- * strict mode); Data Center searches with `username` and rejects `query`
+ * User endpoints. Cloud searches with `query` and rejects `username`, as GDPR
+ * strict mode does. Data Center searches with `username` and rejects `query`
  * alone, with the message Waldur looks for to switch parameters. Cloud users
  * who hide their e-mail cannot be found by it.
  */
 import { Router, type Request } from 'express';
 
 import { requireRole } from '../auth';
-import { platformError } from '../errors';
+import { issueNotFound, platformError } from '../errors';
 import { handle, queryBoolean, queryInteger, queryString, stateOf } from '../http-utils';
 import type { UserRecord } from '../seed';
 import type { ViewContext } from '../view-context';
@@ -50,6 +50,11 @@ function searchText(view: ViewContext, req: Request): string | undefined {
     throw platformError(400, ['The username query parameter was not provided']);
   }
   return username;
+}
+
+/** Reads the search text of assignable-user searches, which Data Center also accepts as `username`. */
+function assignableSearchText(view: ViewContext, req: Request): string | undefined {
+  return view.isCloud ? queryString(req, 'query') : (queryString(req, 'username') ?? queryString(req, 'query'));
 }
 
 function assignableUsers(deps: ApiDeps, view: ViewContext, text: string | undefined): UserRecord[] {
@@ -120,9 +125,9 @@ export function userRoutes(deps: ApiDeps): Router {
         throw platformError(404, [`No project could be found with key '${projectKey}'.`]);
       }
       if (issueKey && !store.findIssue(issueKey)) {
-        throw platformError(404, ['Issue does not exist or you do not have permission to see it.']);
+        throw issueNotFound();
       }
-      const text = view.isCloud ? queryString(req, 'query') : (queryString(req, 'username') ?? queryString(req, 'query'));
+      const text = assignableSearchText(view, req);
       res.json(page(req, assignableUsers(deps, view, text)).map((candidate) => view.user(candidate)));
     }),
   );
@@ -141,7 +146,7 @@ export function userRoutes(deps: ApiDeps): Router {
           throw platformError(404, [`No project could be found with key '${key}'.`]);
         }
       }
-      const text = view.isCloud ? queryString(req, 'query') : (queryString(req, 'username') ?? queryString(req, 'query'));
+      const text = assignableSearchText(view, req);
       res.json(page(req, assignableUsers(deps, view, text)).map((candidate) => view.user(candidate)));
     }),
   );

@@ -1,4 +1,4 @@
-/** Jira's admin webhook API, `/rest/webhooks/1.0/webhook`; administrators only. */
+/** Jira's admin webhook API, `/rest/webhooks/1.0/webhook`, for administrators only. */
 import { Router } from 'express';
 
 import { requireRole } from '../auth';
