@@ -297,12 +297,12 @@ export class FakeJiraControl {
 
   transition(input: AgentTransitionInput): IssueRecord {
     const issue = this.core.issueOrThrow(input.issue);
-    const wanted = input.transition.toLowerCase();
+    const requested = input.transition.toLowerCase();
     const transition = availableTransitions(this.core, issue).find(
       (candidate) =>
         candidate.id === input.transition ||
-        candidate.name.toLowerCase() === wanted ||
-        this.core.store.status(candidate.to).name.toLowerCase() === wanted,
+        candidate.name.toLowerCase() === requested ||
+        this.core.store.status(candidate.to).name.toLowerCase() === requested,
     );
     if (!transition) {
       const names = availableTransitions(this.core, issue).map((candidate) => candidate.name);

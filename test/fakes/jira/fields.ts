@@ -192,8 +192,8 @@ export class FieldCatalog {
 
   /** Finds fields whose JQL clause names include `clause`, compared case-insensitively as JQL does. */
   byClauseName(clause: string): FieldDefinition[] {
-    const wanted = clause.toLowerCase();
-    return this.fields.filter((field) => field.clauseNames.some((name) => name.toLowerCase() === wanted));
+    const lowerClause = clause.toLowerCase();
+    return this.fields.filter((field) => field.clauseNames.some((name) => name.toLowerCase() === lowerClause));
   }
 
   /** Resolves a field given by id or, for convenience in the control API, by its name. */

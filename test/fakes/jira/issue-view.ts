@@ -236,9 +236,9 @@ export function renderIssue(ctx: ViewContext, issue: IssueRecord, options: Issue
     rendered.editmeta = renderEditMeta(ctx);
   }
   if (options.properties && options.properties.length > 0) {
-    const wanted = options.properties;
+    const requestedKeys = options.properties;
     rendered.properties = Object.fromEntries(
-      Object.entries(issue.properties).filter(([key]) => wanted.includes('*all') || wanted.includes(key)),
+      Object.entries(issue.properties).filter(([key]) => requestedKeys.includes('*all') || requestedKeys.includes(key)),
     );
   }
   return rendered;

@@ -207,6 +207,18 @@ describe('fake Jira issues', () => {
     expect(body.errorMessages[0]).toContain('Unexpected');
   });
 
+  it('lists create metadata per issue type', async () => {
+    const types = await call(fake.url, '/rest/api/2/issue/createmeta/SUP/issuetypes');
+    expect(types.json).toMatchObject({ startAt: 0, total: 4, isLast: true });
+    expect(types.json.values.map((type: { name: string }) => type.name)).toContain('Incident');
+    const fields = await call(fake.url, '/rest/api/2/issue/createmeta/SUP/issuetypes/10101?maxResults=200');
+    const byId = Object.fromEntries(fields.json.values.map((field: { fieldId: string }) => [field.fieldId, field]));
+    expect(byId.summary.required).toBe(true);
+    expect(byId.priority.allowedValues).toHaveLength(5);
+    expect(byId[fieldIds['Customer satisfaction']].allowedValues.map((option: { value: string }) => option.value)).toContain('10');
+    expect((await call(fake.url, '/rest/api/2/issue/createmeta/SUP/issuetypes/10104')).status).toBe(404);
+  });
+
   it('serves priorities, issue types and projects', async () => {
     const priorities = await call(fake.url, '/rest/api/2/priority');
     expect(priorities.json.map((priority: { name: string }) => priority.name)).toEqual(['Highest', 'High', 'Medium', 'Low', 'Lowest']);

@@ -137,9 +137,9 @@ export class FakeJiraStore {
     if (/^\d+$/.test(idOrKey)) {
       return this.issues.get(idOrKey);
     }
-    const wanted = idOrKey.toUpperCase();
+    const upperKey = idOrKey.toUpperCase();
     for (const issue of this.issues.values()) {
-      if (issue.key === wanted) {
+      if (issue.key === upperKey) {
         return issue;
       }
     }

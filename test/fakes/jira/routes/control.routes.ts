@@ -39,8 +39,8 @@ function serializeAttachment(attachment: AttachmentRecord): Record<string, unkno
   return { ...rest, size: content.length, contentBase64: content.toString('base64') };
 }
 
-/** Settings, clock, CAPTCHA, OAuth tokens, the request log and route faults. */
-function settingsAndFaultRoutes(router: Router, control: FakeJiraControl): void {
+/** Settings, clock, CAPTCHA and OAuth tokens. */
+function settingsRoutes(router: Router, control: FakeJiraControl): void {
   router.post(
     '/reset',
     handle((_req, res) => {
@@ -92,6 +92,10 @@ function settingsAndFaultRoutes(router: Router, control: FakeJiraControl): void 
       res.json(OK);
     }),
   );
+}
+
+/** The request log and route faults. */
+function logAndFaultRoutes(router: Router, control: FakeJiraControl): void {
   router.get(
     '/requests',
     handle((_req, res) => {
@@ -371,7 +375,8 @@ function agentRoutes(router: Router, control: FakeJiraControl): void {
 
 export function controlRoutes(control: FakeJiraControl): Router {
   const router = Router();
-  settingsAndFaultRoutes(router, control);
+  settingsRoutes(router, control);
+  logAndFaultRoutes(router, control);
   webhookRoutes(router, control);
   stateRoutes(router, control);
   agentRoutes(router, control);

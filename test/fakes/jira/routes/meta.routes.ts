@@ -1,5 +1,5 @@
 /** Reference data: server info, fields, priorities, statuses, resolutions, issue types, projects, link types. */
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 
 import { requireRole } from '../auth';
 import {
@@ -12,8 +12,8 @@ import {
 } from '../entity-views';
 import { platformError } from '../errors';
 import { renderFieldDefinition } from '../fields';
-import { handle, param, stateOf } from '../http-utils';
-import { STATUS_CATEGORIES } from '../seed';
+import { handle, param, queryInteger, stateOf } from '../http-utils';
+import { STATUS_CATEGORIES, type ProjectRecord } from '../seed';
 import type { ViewContext } from '../view-context';
 import type { ApiDeps } from './deps';
 
@@ -42,10 +42,7 @@ export function publicMetaRoutes(deps: ApiDeps): Router {
 }
 
 function renderProject(view: ViewContext, deps: ApiDeps, idOrKey: string): Record<string, unknown> {
-  const project = deps.core.store.project(idOrKey);
-  if (!project) {
-    throw platformError(404, [`No project could be found with key '${idOrKey}'.`]);
-  }
+  const project = projectOrThrow(deps, idOrKey);
   const lead = deps.core.store.user(project.leadAccountId);
   return {
     expand: 'description,lead,issueTypes,url,projectKeys,permissions,insight',
@@ -58,6 +55,46 @@ function renderProject(view: ViewContext, deps: ApiDeps, idOrKey: string): Recor
     versions: [],
     roles: {},
   };
+}
+
+function projectOrThrow(deps: ApiDeps, idOrKey: string): ProjectRecord {
+  const project = deps.core.store.project(idOrKey);
+  if (!project) {
+    throw platformError(404, [`No project could be found with key '${idOrKey}'.`]);
+  }
+  return project;
+}
+
+/** Fields of the create screen with the metadata `createmeta` lists for each. */
+function createScreenFields(view: ViewContext): Array<Record<string, unknown>> {
+  const catalog = view.store.catalog;
+  const onScreen = catalog.fields.filter((field) => field.editable && field.kind !== 'comment');
+  const fields = [catalog.byId('project'), catalog.byId('issuetype'), ...onScreen].filter((field) => field !== undefined);
+  return fields.map((field) => {
+    let allowedValues: unknown[] | undefined;
+    if (field.id === 'priority') {
+      allowedValues = view.store.priorities().map((priority) => renderPriority(view, priority));
+    } else if (field.options) {
+      allowedValues = field.options.map((option) => ({ self: view.url(`/rest/api/2/customFieldOption/${option.id}`), ...option }));
+    }
+    return {
+      required: ['project', 'issuetype', 'summary'].includes(field.id),
+      schema: field.schema,
+      name: field.name,
+      fieldId: field.id,
+      key: field.id,
+      hasDefaultValue: field.id === 'priority',
+      operations: field.kind === 'labels' || field.kind === 'participants' ? ['add', 'set', 'remove'] : ['set'],
+      ...(allowedValues ? { allowedValues } : {}),
+    };
+  });
+}
+
+function createMetaPage(req: Request, values: unknown[]): Record<string, unknown> {
+  const startAt = queryInteger(req, 'startAt', 0);
+  const maxResults = Math.min(queryInteger(req, 'maxResults', 50), 200);
+  const page = values.slice(startAt, startAt + maxResults);
+  return { maxResults, startAt, total: values.length, isLast: startAt + page.length >= values.length, values: page };
 }
 
 export function metaRoutes(deps: ApiDeps): Router {
@@ -95,8 +132,8 @@ export function metaRoutes(deps: ApiDeps): Router {
   router.get(
     '/rest/api/2/status/:idOrName',
     handle((req, res) => {
-      const wanted = param(req, 'idOrName').toLowerCase();
-      const status = store.statuses().find((candidate) => candidate.id === wanted || candidate.name.toLowerCase() === wanted);
+      const requested = param(req, 'idOrName').toLowerCase();
+      const status = store.statuses().find((candidate) => candidate.id === requested || candidate.name.toLowerCase() === requested);
       if (!status) {
         throw platformError(404, [`The status with id '${param(req, 'idOrName')}' does not exist`]);
       }
@@ -162,10 +199,7 @@ export function metaRoutes(deps: ApiDeps): Router {
     '/rest/api/2/project/:idOrKey/statuses',
     handle((req, res) => {
       const { view } = stateOf(res);
-      const project = store.project(param(req, 'idOrKey'));
-      if (!project) {
-        throw platformError(404, [`No project could be found with key '${param(req, 'idOrKey')}'.`]);
-      }
+      const project = projectOrThrow(deps, param(req, 'idOrKey'));
       const statusIds = new Set([project.workflow.initialStatusId, ...project.workflow.transitions.map((transition) => transition.to)]);
       const statuses = [...statusIds].map((id) => renderStatus(view, store.status(id)));
       res.json(
@@ -177,6 +211,26 @@ export function metaRoutes(deps: ApiDeps): Router {
           statuses,
         })),
       );
+    }),
+  );
+  router.get(
+    '/rest/api/2/issue/createmeta/:projectIdOrKey/issuetypes',
+    handle((req, res) => {
+      const { view } = stateOf(res);
+      const project = projectOrThrow(deps, param(req, 'projectIdOrKey'));
+      const types = project.issueTypeIds.map((id) => store.issueType(id)).filter((type) => type !== undefined);
+      res.json(createMetaPage(req, types.map((type) => renderIssueType(view, type))));
+    }),
+  );
+  router.get(
+    '/rest/api/2/issue/createmeta/:projectIdOrKey/issuetypes/:issueTypeId',
+    handle((req, res) => {
+      const { view } = stateOf(res);
+      const project = projectOrThrow(deps, param(req, 'projectIdOrKey'));
+      if (!project.issueTypeIds.includes(param(req, 'issueTypeId'))) {
+        throw platformError(404, [`The issue type with id '${param(req, 'issueTypeId')}' is not used in project ${project.key}.`]);
+      }
+      res.json(createMetaPage(req, createScreenFields(view)));
     }),
   );
   router.get(

@@ -19,7 +19,7 @@ function matchesText(view: ViewContext, user: UserRecord, text: string | undefin
   if (!text) {
     return true;
   }
-  const wanted = text.toLowerCase();
+  const prefix = text.toLowerCase();
   const emailVisible = !(view.isCloud && user.emailHidden);
   const candidates = [
     user.displayName,
@@ -27,7 +27,7 @@ function matchesText(view: ViewContext, user: UserRecord, text: string | undefin
     emailVisible ? user.emailAddress : undefined,
     view.isCloud ? undefined : user.name,
   ];
-  return candidates.some((candidate) => candidate?.toLowerCase().startsWith(wanted));
+  return candidates.some((candidate) => candidate?.toLowerCase().startsWith(prefix));
 }
 
 function page<T>(req: Request, items: T[]): T[] {
