@@ -91,6 +91,12 @@ export function renderError(error: unknown, _req: Request, res: Response, next: 
     sendErrorBody(res, error.status, error.body, error.headers);
     return;
   }
+  // Express body parsing fails with an `http-errors` error, e.g. 413 for a body over the limit.
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    sendErrorBody(res, status, { kind: 'platform', errorMessages: [(error as Error).message], errors: {} });
+    return;
+  }
   const message = error instanceof Error ? error.message : String(error);
   sendErrorBody(res, 500, { kind: 'platform', errorMessages: [`Internal server error: ${message}`], errors: {} });
 }

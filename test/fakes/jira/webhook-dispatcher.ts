@@ -88,6 +88,8 @@ export class WebhookDispatcher {
   private idleWaiters: Array<() => void> = [];
   private sequence = 0;
   private closed = false;
+  /** Bumped by `reset`, so work started before it stops instead of touching the new state. */
+  private generation = 0;
 
   constructor(private readonly core: FakeJiraCore) {
     core.onChange((event) => this.handle(event));
@@ -115,14 +117,17 @@ export class WebhookDispatcher {
     this.holding = false;
     const batch = order === 'reverse' ? [...this.held].reverse() : [...this.held];
     this.held = [];
+    const generation = this.generation;
     for (const { delivery, secret } of batch) {
+      if (generation !== this.generation) {
+        return;
+      }
       delivery.state = 'scheduled';
       this.busy += 1;
       try {
         await this.attempt(delivery, secret);
       } finally {
-        this.busy -= 1;
-        this.flushIdle();
+        this.settle(generation);
       }
     }
   }
@@ -150,6 +155,7 @@ export class WebhookDispatcher {
   }
 
   reset(): void {
+    this.generation += 1;
     for (const timer of this.timers) {
       clearTimeout(timer);
     }
@@ -164,6 +170,14 @@ export class WebhookDispatcher {
     this.deliveries.length = 0;
     this.busy = 0;
     this.flushIdle();
+  }
+
+  /** Counts one scheduled task as done, unless a reset has already discarded it. */
+  private settle(generation: number): void {
+    if (generation === this.generation) {
+      this.busy -= 1;
+      this.flushIdle();
+    }
   }
 
   private flushIdle(): void {
@@ -262,12 +276,10 @@ export class WebhookDispatcher {
 
   private schedule(delayMs: number, task: () => Promise<void>): void {
     this.busy += 1;
+    const generation = this.generation;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void task().finally(() => {
-        this.busy -= 1;
-        this.flushIdle();
-      });
+      void task().finally(() => this.settle(generation));
     }, delayMs);
     this.timers.add(timer);
   }
@@ -303,13 +315,14 @@ export class WebhookDispatcher {
     if (this.closed) {
       return;
     }
+    const generation = this.generation;
     const retry = delivery.attempts.length;
     const headers = this.headersFor(delivery, secret, retry);
     delivery.state = 'in-flight';
     const result = await this.post(delivery.url, headers, delivery.body);
     const attempt: DeliveryAttempt = { attempt: retry, startedAt: result.startedAt, headers, ...result.outcome };
     delivery.attempts.push(attempt);
-    if (this.closed) {
+    if (this.closed || generation !== this.generation) {
       return;
     }
     const retryable = this.isRetryable(attempt);

@@ -153,6 +153,18 @@ describe('fake Jira webhooks', () => {
     expect(receiver.received).toHaveLength(4);
   });
 
+  it('stops retrying after a reset', async () => {
+    receiver.respondWith(500);
+    fake.registerWebhook({ url: receiver.url, events: ['jira:issue_created'] });
+    await createIssue(fake);
+    await receiver.waitFor(1);
+    fake.reset();
+    await fake.whenWebhooksIdle();
+    await sleep(200);
+    expect(receiver.received).toHaveLength(1);
+    expect(fake.deliveries()).toEqual([]);
+  });
+
   it('retries an unreachable target', async () => {
     const unreachable = receiver.url;
     await receiver.close();
