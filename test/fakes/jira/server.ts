@@ -12,7 +12,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AuthState, authMiddleware } from './auth';
 import { FakeJiraControl } from './control';
 import { FakeJiraCore } from './core';
-import { platformError, renderError, sendErrorBody } from './errors';
+import { renderError, sendErrorBody } from './errors';
 import { FaultInjector } from './faults';
 import { stateOf } from './http-utils';
 import { resolveSettings, type FakeJiraOptions } from './options';
@@ -118,8 +118,8 @@ export async function startFakeJira(options: FakeJiraOptions = {}): Promise<Fake
   gateway.use(checkGateway(deps), setView(deps, true), publicMetaRoutes(deps), authMiddleware(core, auth, true), apiRouter(deps, signer));
   app.use('/ex/jira/:cloudId', gateway);
 
+  // The API router ends with a Jira-style 404, so nothing falls through to a default Express page.
   app.use(setView(deps, false), publicMetaRoutes(deps), authMiddleware(core, auth, false), apiRouter(deps, signer));
-  app.use((_req: Request, _res: Response, next: NextFunction) => next(platformError(404, ['Not found.'])));
   app.use(renderError);
 
   const server = http.createServer(app);

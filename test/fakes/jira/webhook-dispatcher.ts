@@ -8,14 +8,14 @@
  * re-sign or hold deliveries.
  */
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 
 import type { ChangeEvent, FakeJiraCore, WebhookFlow } from './core';
 import { compileJql } from './jql-eval';
 import { JqlError } from './jql-parser';
 import type { WebhookRecord } from './records';
 import { buildWebhookPayload, type WebhookPayload } from './webhook-payloads';
+import { postWebhook } from './webhook-transport';
 
 export type WebhookFaultKind = 'drop' | 'duplicate' | 'bad-signature' | 'no-signature' | 'pretty-body';
 
@@ -319,7 +319,7 @@ export class WebhookDispatcher {
     const retry = delivery.attempts.length;
     const headers = this.headersFor(delivery, secret, retry);
     delivery.state = 'in-flight';
-    const result = await this.post(delivery.url, headers, delivery.body);
+    const result = await postWebhook(delivery.url, headers, delivery.body, this.core.settings.webhookTimeoutMs, this.requests);
     const attempt: DeliveryAttempt = { attempt: retry, startedAt: result.startedAt, headers, ...result.outcome };
     delivery.attempts.push(attempt);
     if (this.closed || generation !== this.generation) {
@@ -340,52 +340,5 @@ export class WebhookDispatcher {
     } else if (retryable) {
       delivery.state = 'failed';
     }
-  }
-
-  private post(
-    url: string,
-    headers: Record<string, string>,
-    body: string,
-  ): Promise<{ startedAt: number; outcome: { status?: number; error?: string } }> {
-    const startedAt = Date.now();
-    return new Promise((resolve) => {
-      let settled = false;
-      const finish = (outcome: { status?: number; error?: string }) => {
-        if (!settled) {
-          settled = true;
-          resolve({ startedAt, outcome });
-        }
-      };
-      let target: URL;
-      try {
-        target = new URL(url);
-      } catch {
-        finish({ error: `invalid URL: ${url}` });
-        return;
-      }
-      const client = target.protocol === 'https:' ? https : http;
-      const payload = Buffer.from(body, 'utf8');
-      const request = client.request(target, {
-        method: 'POST',
-        agent: false,
-        headers: { ...headers, 'Content-Length': String(payload.length) },
-        timeout: this.core.settings.webhookTimeoutMs,
-      });
-      this.requests.add(request);
-      request.on('response', (response) => {
-        response.resume();
-        response.on('end', () => finish({ status: response.statusCode }));
-        response.on('error', () => finish({ status: response.statusCode }));
-      });
-      request.on('timeout', () => {
-        request.destroy(new Error(`timed out after ${this.core.settings.webhookTimeoutMs} ms`));
-      });
-      request.on('error', (error) => finish({ error: error.message }));
-      request.on('close', () => {
-        this.requests.delete(request);
-        finish({ error: 'connection closed before a response' });
-      });
-      request.end(payload);
-    });
   }
 }

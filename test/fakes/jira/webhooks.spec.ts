@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import type { FakeJira } from './server';
 import { AGENT_AUTH, call, createIssue, sleep, startReceiver, startTestFake, type WebhookReceiver } from './spec-helpers';
@@ -175,6 +177,25 @@ describe('fake Jira webhooks', () => {
     expect(delivery.attempts).toHaveLength(4);
     expect(delivery.attempts[0].error).toEqual(expect.any(String));
     receiver = await startReceiver();
+  });
+
+  it('retries a delivery that times out', async () => {
+    const silent = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    fake.configure({ webhookTimeoutMs: 100 });
+    try {
+      fake.registerWebhook({ url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hooks`, events: ['jira:issue_created'] });
+      await createIssue(fake);
+      await fake.whenWebhooksIdle();
+      const [delivery] = fake.deliveries();
+      expect(delivery.state).toBe('failed');
+      expect(delivery.attempts).toHaveLength(4);
+      expect(delivery.attempts[0].error).toContain('timed out after 100 ms');
+    } finally {
+      fake.configure({ webhookTimeoutMs: 1_000 });
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it('applies the JQL filter', async () => {
