@@ -2,18 +2,14 @@
 import type { FakeJiraCore } from './core';
 import { PUBLIC_COMMENT_PROPERTY, isCommentPublic } from './entity-views';
 import { platformError } from './errors';
-import type { CommentRecord, IssueRecord } from './records';
-import type { UserRecord } from './seed';
+import { isRecord, type CommentRecord, type IssueRecord } from './records';
+import { isAgent, type UserRecord } from './seed';
 
 export interface CommentInput {
   body: unknown;
   visibility?: unknown;
   /** Entity properties as the platform API takes them: `[{key, value}]`. */
   properties?: unknown;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function validateBody(body: unknown): string {
@@ -48,10 +44,6 @@ function parseVisibility(visibility: unknown): CommentRecord['visibility'] {
     throw platformError(400, [], { commentLevel: "Visibility type must be 'role' or 'group'." });
   }
   return visibility as CommentRecord['visibility'];
-}
-
-function isAgent(user: UserRecord): boolean {
-  return user.role === 'agent' || user.role === 'admin';
 }
 
 function emitCommentEvent(

@@ -6,7 +6,7 @@
 import { platformError } from './errors';
 import { describeStoredValue, FieldValueError, getStoredValue, normaliseValue, setStoredValue } from './field-values';
 import type { FieldDefinition } from './fields';
-import type { ChangeItem, IssueRecord } from './records';
+import { isRecord, type ChangeItem, type IssueRecord } from './records';
 import type { ViewContext } from './view-context';
 
 /** A comment requested through `update.comment[].add`. */
@@ -19,10 +19,6 @@ export interface CommentRequest {
 export interface PlannedChanges {
   values: Map<FieldDefinition, unknown>;
   comments: CommentRequest[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function cannotBeSet(fieldId: string): string {

@@ -5,7 +5,7 @@
  */
 import { parseDateOnly, parseJiraTimestamp } from './dates';
 import type { FieldDefinition } from './fields';
-import type { IssueRecord } from './records';
+import { isRecord, type IssueRecord } from './records';
 import type { UserRecord } from './seed';
 import type { ViewContext } from './view-context';
 
@@ -88,10 +88,6 @@ export function setStoredValue(issue: IssueRecord, field: FieldDefinition, value
   } else {
     issue.custom[field.id] = value;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Resolves a user reference in write shape: `{accountId}` on Cloud, `{name}` or `{key}` on Data Center. */

@@ -3,17 +3,13 @@ import { addComment } from './comment-operations';
 import type { FakeJiraCore } from './core';
 import { platformError } from './errors';
 import { applyChanges, cannotBeSet, planChanges } from './field-updates';
-import type { ChangeItem, IssueRecord } from './records';
+import { isRecord, type ChangeItem, type IssueRecord } from './records';
 import { DEFAULT_PRIORITY_ID, STATUS_CATEGORIES, type TransitionRecord, type UserRecord } from './seed';
 
 export interface IssueInput {
   fields?: unknown;
   update?: unknown;
   properties?: unknown;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function asSection(value: unknown, name: string): Record<string, unknown> {

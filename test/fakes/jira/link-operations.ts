@@ -2,12 +2,8 @@
 import { addComment } from './comment-operations';
 import type { FakeJiraCore } from './core';
 import { platformError } from './errors';
-import type { IssueLinkRecord, IssueRecord } from './records';
+import { isRecord, type IssueLinkRecord, type IssueRecord } from './records';
 import type { UserRecord } from './seed';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function linkedIssue(core: FakeJiraCore, reference: unknown, role: string): IssueRecord {
   const idOrKey = isRecord(reference) ? (reference.key ?? reference.id) : undefined;

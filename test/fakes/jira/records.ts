@@ -1,5 +1,10 @@
 /** Shapes of the objects the fake stores. Times are epoch milliseconds, and users are referred to by `accountId`. */
 
+/** Checks that a parsed JSON value is an object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export interface ChangeItem {
   field: string;
   fieldtype: 'jira' | 'custom';

@@ -3,12 +3,8 @@ import type { FakeJiraCore } from './core';
 import { JiraHttpError, jsmError } from './errors';
 import { applyChanges, planChanges } from './field-updates';
 import { createIssue } from './issue-operations';
-import type { IssueRecord, OrganizationRecord } from './records';
-import type { UserRecord } from './seed';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord, type IssueRecord, type OrganizationRecord } from './records';
+import { isAgent, type UserRecord } from './seed';
 
 /** Re-throws a platform validation error in the JSM error shape. */
 function asJsmError<T>(action: () => T): T {
@@ -38,10 +34,6 @@ export function resolveJsmUser(core: FakeJiraCore, reference: unknown): UserReco
     throw jsmError(400, `The user '${text}' does not exist.`, 'sd.user.not.found');
   }
   return user;
-}
-
-function isAgent(user: UserRecord): boolean {
-  return user.role === 'agent' || user.role === 'admin';
 }
 
 /**

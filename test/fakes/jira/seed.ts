@@ -26,6 +26,11 @@ export interface UserRecord {
   secret?: string;
 }
 
+/** Checks whether a user works the queue: agents and administrators. */
+export function isAgent(user: UserRecord): boolean {
+  return user.role === 'agent' || user.role === 'admin';
+}
+
 export const INTEGRATION_EMAIL = 'jira-bot@example.com';
 export const INTEGRATION_TOKEN = 'fake-api-token';
 export const AGENT_EMAIL = 'agent@example.com';

@@ -3,7 +3,7 @@ import type { FakeJiraCore } from './core';
 import { platformError } from './errors';
 import { compileJql } from './jql-eval';
 import { JqlError } from './jql-parser';
-import type { WebhookRecord } from './records';
+import { isRecord, type WebhookRecord } from './records';
 import type { UserRecord } from './seed';
 import type { ViewContext } from './view-context';
 
@@ -27,10 +27,6 @@ export interface WebhookInput {
   excludeBody?: unknown;
   enabled?: unknown;
   secret?: unknown;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function validate(core: FakeJiraCore, input: WebhookInput, defaults: Partial<WebhookRecord>): Omit<WebhookRecord, 'id' | 'lastUpdatedUserId' | 'lastUpdated'> {

@@ -3,16 +3,17 @@
  * those with the `sd.public.comment` property `{"internal": true}`. Without
  * the property a comment is public, and the property lookup returns 404.
  */
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 
 import { requireRole } from '../auth';
 import { addComment, commentOrThrow, deleteComment, updateComment, type CommentInput } from '../comment-operations';
 import { renderComment, type CommentRenderOptions } from '../entity-views';
-import { platformError, propertyNotFound } from '../errors';
+import { platformError } from '../errors';
 import { handle, jsonBody, param, queryInteger, queryString, stateOf } from '../http-utils';
 import { parseExpand } from '../issue-view';
 import type { CommentRecord } from '../records';
 import { browsableIssue, type ApiDeps } from './deps';
+import { propertyRoutes, type PropertyOwner } from './properties.routes';
 
 function renderOptions(expandParam: string | undefined): CommentRenderOptions {
   const expand = parseExpand(expandParam);
@@ -110,55 +111,11 @@ export function commentRoutes(deps: ApiDeps): Router {
     }),
   );
 
-  router.get(
-    '/rest/api/2/comment/:commentId/properties',
-    handle((req, res) => {
-      const { view, user } = stateOf(res);
-      requireRole(user, 'agent');
-      const comment = commentById(param(req, 'commentId'));
-      res.json({
-        keys: Object.keys(comment.properties).map((key) => ({ self: view.url(`/rest/api/2/comment/${comment.id}/properties/${key}`), key })),
-      });
-    }),
-  );
-
-  router.get(
-    '/rest/api/2/comment/:commentId/properties/:propertyKey',
-    handle((req, res) => {
-      requireRole(stateOf(res).user, 'agent');
-      const comment = commentById(param(req, 'commentId'));
-      const key = param(req, 'propertyKey');
-      if (!(key in comment.properties)) {
-        throw propertyNotFound(key);
-      }
-      res.json({ key, value: comment.properties[key] });
-    }),
-  );
-
-  router.put(
-    '/rest/api/2/comment/:commentId/properties/:propertyKey',
-    handle((req, res) => {
-      requireRole(stateOf(res).user, 'agent');
-      const comment = commentById(param(req, 'commentId'));
-      const key = param(req, 'propertyKey');
-      const existed = key in comment.properties;
-      comment.properties[key] = jsonBody(req);
-      res.status(existed ? 200 : 201).end();
-    }),
-  );
-
-  router.delete(
-    '/rest/api/2/comment/:commentId/properties/:propertyKey',
-    handle((req, res) => {
-      requireRole(stateOf(res).user, 'agent');
-      const comment = commentById(param(req, 'commentId'));
-      const key = param(req, 'propertyKey');
-      if (!(key in comment.properties)) {
-        throw propertyNotFound(key);
-      }
-      delete comment.properties[key];
-      res.status(204).end();
-    }),
-  );
+  const commentProperties = (req: Request, res: Response): PropertyOwner => {
+    requireRole(stateOf(res).user, 'agent');
+    const comment = commentById(param(req, 'commentId'));
+    return { properties: comment.properties, collectionPath: `/rest/api/2/comment/${comment.id}/properties` };
+  };
+  router.use(propertyRoutes({ path: '/rest/api/2/comment/:commentId/properties', forRead: commentProperties, forWrite: commentProperties }));
   return router;
 }

@@ -6,7 +6,7 @@ import { handle, jsonBody, param, stateOf } from '../http-utils';
 import { renderOrganization } from '../jsm-views';
 import { createCustomer, createOrganization, organizationOrThrow, resolveJsmUserList } from '../request-operations';
 import type { ApiDeps } from './deps';
-import { pageParameters, requireExperimentalOptIn, slicePage } from './jsm-helpers';
+import { pageParameters, requireExperimentalOptIn, sendJsmPage } from './jsm-helpers';
 
 export function customerRoutes(deps: ApiDeps): Router {
   const router = Router();
@@ -27,8 +27,8 @@ export function customerRoutes(deps: ApiDeps): Router {
     handle((req, res) => {
       const { view } = stateOf(res);
       const { start, limit } = pageParameters(req);
-      const { values, isLastPage } = slicePage([...core.store.organizations.values()], start, limit);
-      res.json(view.jsmPage(values.map((organization) => renderOrganization(view, organization)), start, limit, isLastPage, '/rest/servicedeskapi/organization'));
+      const organizations = [...core.store.organizations.values()].map((organization) => renderOrganization(view, organization));
+      sendJsmPage(res, organizations, start, limit, '/rest/servicedeskapi/organization');
     }),
   );
 
@@ -68,8 +68,7 @@ export function customerRoutes(deps: ApiDeps): Router {
       const organization = organizationOrThrow(core, param(req, 'id'));
       const members = organization.memberIds.map((id) => core.store.user(id)).filter((member) => member !== undefined);
       const { start, limit } = pageParameters(req);
-      const { values, isLastPage } = slicePage(members, start, limit);
-      res.json(view.jsmPage(values.map((member) => view.jsmUser(member)), start, limit, isLastPage, `/rest/servicedeskapi/organization/${organization.id}/user`));
+      sendJsmPage(res, members.map((member) => view.jsmUser(member)), start, limit, `/rest/servicedeskapi/organization/${organization.id}/user`);
     }),
   );
 

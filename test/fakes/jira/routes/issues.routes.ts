@@ -1,13 +1,13 @@
 /** Issue create, get, edit, delete, assignee, properties, changelog and transitions. */
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 
 import { requireRole } from '../auth';
 import { renderTransition } from '../entity-views';
-import { propertyNotFound } from '../errors';
 import { handle, jsonBody, param, queryBoolean, queryInteger, queryString, stateOf } from '../http-utils';
 import { availableTransitions, createIssue, deleteIssue, editIssue, transitionIssue } from '../issue-operations';
 import { parseExpand, parseFieldSelection, renderIssue } from '../issue-view';
 import { browsableIssue, type ApiDeps } from './deps';
+import { propertyRoutes, type PropertyOwner } from './properties.routes';
 
 export function issueRoutes(deps: ApiDeps): Router {
   const router = Router();
@@ -111,55 +111,19 @@ export function issueRoutes(deps: ApiDeps): Router {
     }),
   );
 
-  router.get(
-    '/rest/api/2/issue/:idOrKey/properties',
-    handle((req, res) => {
-      const { view, user } = stateOf(res);
-      const issue = browsableIssue(deps, user, param(req, 'idOrKey'));
-      res.json({
-        keys: Object.keys(issue.properties).map((key) => ({ self: view.url(`/rest/api/2/issue/${issue.id}/properties/${key}`), key })),
-      });
-    }),
-  );
-
-  router.get(
-    '/rest/api/2/issue/:idOrKey/properties/:propertyKey',
-    handle((req, res) => {
-      const issue = browsableIssue(deps, stateOf(res).user, param(req, 'idOrKey'));
-      const key = param(req, 'propertyKey');
-      if (!(key in issue.properties)) {
-        throw propertyNotFound(key);
-      }
-      res.json({ key, value: issue.properties[key] });
-    }),
-  );
-
-  router.put(
-    '/rest/api/2/issue/:idOrKey/properties/:propertyKey',
-    handle((req, res) => {
-      const { user } = stateOf(res);
+  const issueProperties = (req: Request, res: Response, write: boolean): PropertyOwner => {
+    const { user } = stateOf(res);
+    if (write) {
       requireRole(user, 'agent');
-      const issue = browsableIssue(deps, user, param(req, 'idOrKey'));
-      const key = param(req, 'propertyKey');
-      const existed = key in issue.properties;
-      issue.properties[key] = jsonBody(req);
-      core.reindex(issue.id);
-      res.status(existed ? 200 : 201).end();
-    }),
-  );
-
-  router.delete(
-    '/rest/api/2/issue/:idOrKey/properties/:propertyKey',
-    handle((req, res) => {
-      const { user } = stateOf(res);
-      requireRole(user, 'agent');
-      const issue = browsableIssue(deps, user, param(req, 'idOrKey'));
-      const key = param(req, 'propertyKey');
-      if (!(key in issue.properties)) {
-        throw propertyNotFound(key);
-      }
-      delete issue.properties[key];
-      res.status(204).end();
+    }
+    const issue = browsableIssue(deps, user, param(req, 'idOrKey'));
+    return { properties: issue.properties, collectionPath: `/rest/api/2/issue/${issue.id}/properties`, afterChange: () => core.reindex(issue.id) };
+  };
+  router.use(
+    propertyRoutes({
+      path: '/rest/api/2/issue/:idOrKey/properties',
+      forRead: (req, res) => issueProperties(req, res, false),
+      forWrite: (req, res) => issueProperties(req, res, true),
     }),
   );
 

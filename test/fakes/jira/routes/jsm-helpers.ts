@@ -1,8 +1,8 @@
 /** Helpers shared by the Service Management route modules. */
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 
 import { jsmError } from '../errors';
-import { queryInteger } from '../http-utils';
+import { queryInteger, stateOf } from '../http-utils';
 import type { ServiceDeskRecord } from '../seed';
 import type { ApiDeps } from './deps';
 
@@ -51,4 +51,10 @@ export function pageParameters(req: Request): { start: number; limit: number } {
 export function slicePage<T>(items: T[], start: number, limit: number): { values: T[]; isLastPage: boolean } {
   const values = items.slice(start, start + limit);
   return { values, isLastPage: start + values.length >= items.length };
+}
+
+/** Sends one page of `items` in the JSM page envelope. */
+export function sendJsmPage(res: Response, items: unknown[], start: number, limit: number, path: string): void {
+  const { values, isLastPage } = slicePage(items, start, limit);
+  res.json(stateOf(res).view.jsmPage(values, start, limit, isLastPage, path));
 }

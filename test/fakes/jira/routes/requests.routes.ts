@@ -14,30 +14,17 @@ import { handle, jsonBody, param, queryBoolean, queryString, stateOf } from '../
 import { transitionIssue } from '../issue-operations';
 import { parseExpand } from '../issue-view';
 import { renderCustomerRequest, renderJsmComment } from '../jsm-views';
-import type { CommentRecord, IssueRecord } from '../records';
+import { isRecord, type CommentRecord, type IssueRecord } from '../records';
 import { changeParticipants, createRequest, requestOrThrow } from '../request-operations';
-import type { UserRecord } from '../seed';
+import { isAgent, type UserRecord } from '../seed';
 import { renderSla } from '../sla';
 import type { ApiDeps } from './deps';
-import { pageParameters, slicePage } from './jsm-helpers';
-
-function isAgent(user: UserRecord): boolean {
-  return user.role === 'agent' || user.role === 'admin';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { pageParameters, sendJsmPage } from './jsm-helpers';
 
 export function requestRoutes(deps: ApiDeps): Router {
   const router = Router();
   const core = deps.core;
   const store = core.store;
-
-  const sendPage = (res: Response, items: unknown[], start: number, limit: number, path: string) => {
-    const { values, isLastPage } = slicePage(items, start, limit);
-    res.json(stateOf(res).view.jsmPage(values, start, limit, isLastPage, path));
-  };
 
   router.post(
     '/rest/servicedeskapi/request',
@@ -76,7 +63,7 @@ export function requestRoutes(deps: ApiDeps): Router {
       });
       const expand = parseExpand(queryString(req, 'expand'));
       const { start, limit } = pageParameters(req);
-      sendPage(res, requests.map((issue) => renderCustomerRequest(view, issue, expand)), start, limit, '/rest/servicedeskapi/request');
+      sendJsmPage(res, requests.map((issue) => renderCustomerRequest(view, issue, expand)), start, limit, '/rest/servicedeskapi/request');
     }),
   );
 
@@ -91,7 +78,7 @@ export function requestRoutes(deps: ApiDeps): Router {
   const participantPage = (res: Response, issue: IssueRecord, start: number, limit: number) => {
     const view = stateOf(res).view;
     const users = issue.participantIds.map((id) => store.user(id)).filter((user) => user !== undefined);
-    sendPage(res, users.map((user) => view.jsmUser(user)), start, limit, `/rest/servicedeskapi/request/${issue.key}/participant`);
+    sendJsmPage(res, users.map((user) => view.jsmUser(user)), start, limit, `/rest/servicedeskapi/request/${issue.key}/participant`);
   };
 
   router.get(
@@ -135,12 +122,12 @@ export function requestRoutes(deps: ApiDeps): Router {
         issue = requestOrThrow(core, user, param(req, 'idOrKey'));
       } catch {
         // Jira returns an empty page, not an error, to a caller without access.
-        sendPage(res, [], start, limit, path);
+        sendJsmPage(res, [], start, limit, path);
         return;
       }
       const comments = visibleComments(issue, user, queryBoolean(req, 'public', true), queryBoolean(req, 'internal', true));
       const withRenderedBody = parseExpand(queryString(req, 'expand')).has('renderedBody');
-      sendPage(res, comments.map((comment) => renderJsmComment(view, comment, withRenderedBody)), start, limit, path);
+      sendJsmPage(res, comments.map((comment) => renderJsmComment(view, comment, withRenderedBody)), start, limit, path);
     }),
   );
 
@@ -193,7 +180,7 @@ export function requestRoutes(deps: ApiDeps): Router {
         return { status: status.name, statusCategory: status.category.toUpperCase(), statusDate: view.jsmDate(entry.at) };
       });
       const { start, limit } = pageParameters(req);
-      sendPage(res, values, start, limit, `/rest/servicedeskapi/request/${issue.key}/status`);
+      sendJsmPage(res, values, start, limit, `/rest/servicedeskapi/request/${issue.key}/status`);
     }),
   );
 
@@ -204,7 +191,7 @@ export function requestRoutes(deps: ApiDeps): Router {
       const issue = requestOrThrow(core, user, param(req, 'idOrKey'));
       const slas = store.catalog.slaFields().map((field) => renderSla(view, issue, field)).filter((sla) => sla !== null);
       const { start, limit } = pageParameters(req);
-      sendPage(res, slas, start, limit, `/rest/servicedeskapi/request/${issue.key}/sla`);
+      sendJsmPage(res, slas, start, limit, `/rest/servicedeskapi/request/${issue.key}/sla`);
     }),
   );
 
@@ -218,7 +205,7 @@ export function requestRoutes(deps: ApiDeps): Router {
         .workflow.transitions.filter((transition) => transition.customerTransition && transition.from.includes(issue.statusId))
         .map((transition) => ({ id: transition.id, name: transition.name }));
       const { start, limit } = pageParameters(req);
-      sendPage(res, transitions, start, limit, `/rest/servicedeskapi/request/${issue.key}/transition`);
+      sendJsmPage(res, transitions, start, limit, `/rest/servicedeskapi/request/${issue.key}/transition`);
     }),
   );
 
@@ -259,7 +246,7 @@ export function requestRoutes(deps: ApiDeps): Router {
         };
       });
       const { start, limit } = pageParameters(req);
-      sendPage(res, attachments, start, limit, `/rest/servicedeskapi/request/${issue.key}/attachment`);
+      sendJsmPage(res, attachments, start, limit, `/rest/servicedeskapi/request/${issue.key}/attachment`);
     }),
   );
 

@@ -1,5 +1,5 @@
 /** Service desks, request types and their fields, desk customers and organisations, temporary attachments. */
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 
 import { requireRole } from '../auth';
 import { jsmError } from '../errors';
@@ -11,7 +11,7 @@ import type { RequestTypeRecord } from '../seed';
 import type { ViewContext } from '../view-context';
 import { uploadedFiles } from './attachments.routes';
 import type { ApiDeps } from './deps';
-import { pageParameters, requireExperimentalOptIn, serviceDeskOrThrow, slicePage } from './jsm-helpers';
+import { pageParameters, requireExperimentalOptIn, serviceDeskOrThrow, sendJsmPage } from './jsm-helpers';
 
 function validValues(view: ViewContext, field: FieldDefinition): unknown[] {
   if (field.id === 'priority') {
@@ -41,11 +41,6 @@ export function serviceDeskRoutes(deps: ApiDeps): Router {
   const router = Router();
   const store = deps.core.store;
 
-  const sendPage = (res: Response, items: unknown[], start: number, limit: number, path: string) => {
-    const { values, isLastPage } = slicePage(items, start, limit);
-    res.json(stateOf(res).view.jsmPage(values, start, limit, isLastPage, path));
-  };
-
   router.get(
     '/rest/servicedeskapi/info',
     handle((_req, res) => {
@@ -57,7 +52,7 @@ export function serviceDeskRoutes(deps: ApiDeps): Router {
     '/rest/servicedeskapi/servicedesk',
     handle((req, res) => {
       const { start, limit } = pageParameters(req);
-      sendPage(res, store.serviceDesks().map((desk) => renderServiceDesk(stateOf(res).view, desk)), start, limit, '/rest/servicedeskapi/servicedesk');
+      sendJsmPage(res, store.serviceDesks().map((desk) => renderServiceDesk(stateOf(res).view, desk)), start, limit, '/rest/servicedeskapi/servicedesk');
     }),
   );
 
@@ -78,7 +73,7 @@ export function serviceDeskRoutes(deps: ApiDeps): Router {
         (type) => type.serviceDeskId === desk.id && (!search || type.name.toLowerCase().includes(search)) && (!groupId || type.groupIds.includes(groupId)),
       );
       const { start, limit } = pageParameters(req);
-      sendPage(res, types.map((type) => renderRequestType(stateOf(res).view, type)), start, limit, `/rest/servicedeskapi/servicedesk/${desk.id}/requesttype`);
+      sendJsmPage(res, types.map((type) => renderRequestType(stateOf(res).view, type)), start, limit, `/rest/servicedeskapi/servicedesk/${desk.id}/requesttype`);
     }),
   );
 
@@ -111,7 +106,7 @@ export function serviceDeskRoutes(deps: ApiDeps): Router {
     handle((req, res) => {
       const desk = serviceDeskOrThrow(deps, param(req, 'idOrKey'));
       const { start, limit } = pageParameters(req);
-      sendPage(res, [{ id: '1', name: 'Common requests' }], start, limit, `/rest/servicedeskapi/servicedesk/${desk.id}/requesttypegroup`);
+      sendJsmPage(res, [{ id: '1', name: 'Common requests' }], start, limit, `/rest/servicedeskapi/servicedesk/${desk.id}/requesttypegroup`);
     }),
   );
 
@@ -120,7 +115,7 @@ export function serviceDeskRoutes(deps: ApiDeps): Router {
     handle((req, res) => {
       requireExperimentalOptIn(deps, req);
       const { start, limit } = pageParameters(req);
-      sendPage(res, store.requestTypes.map((type) => renderRequestType(stateOf(res).view, type)), start, limit, '/rest/servicedeskapi/requesttype');
+      sendJsmPage(res, store.requestTypes.map((type) => renderRequestType(stateOf(res).view, type)), start, limit, '/rest/servicedeskapi/requesttype');
     }),
   );
 
@@ -137,7 +132,7 @@ export function serviceDeskRoutes(deps: ApiDeps): Router {
         .filter((customer) => customer !== undefined)
         .filter((customer) => !query || customer.displayName.toLowerCase().includes(query) || customer.emailAddress.toLowerCase().includes(query));
       const { start, limit } = pageParameters(req);
-      sendPage(res, customers.map((customer) => view.jsmUser(customer)), start, limit, `/rest/servicedeskapi/servicedesk/${desk.id}/customer`);
+      sendJsmPage(res, customers.map((customer) => view.jsmUser(customer)), start, limit, `/rest/servicedeskapi/servicedesk/${desk.id}/customer`);
     }),
   );
 
@@ -167,7 +162,7 @@ export function serviceDeskRoutes(deps: ApiDeps): Router {
       const desk = serviceDeskOrThrow(deps, param(req, 'idOrKey'));
       const organizations = [...(store.serviceDeskOrganizations.get(desk.id) ?? [])].map((id) => organizationOrThrow(deps.core, id));
       const { start, limit } = pageParameters(req);
-      sendPage(res, organizations.map((organization) => renderOrganization(stateOf(res).view, organization)), start, limit, `/rest/servicedeskapi/servicedesk/${desk.id}/organization`);
+      sendJsmPage(res, organizations.map((organization) => renderOrganization(stateOf(res).view, organization)), start, limit, `/rest/servicedeskapi/servicedesk/${desk.id}/organization`);
     }),
   );
 
