@@ -28,7 +28,7 @@ export interface RouteFaultInput {
   retryAfter?: number | string;
   /** Wait this long before handling the request. */
   latencyMs?: number;
-  /** Close the connection without an answer. */
+  /** Close the connection without a response. */
   dropConnection?: boolean;
   /** Run the request first (the write is committed and webhooks fire), then apply `status` or `dropConnection`. */
   afterCommit?: boolean;
@@ -177,7 +177,7 @@ export class FaultInjector {
   }
 }
 
-/** Lets the handler run, then swaps its answer for the fault's status or a dropped connection. */
+/** Lets the handler run, then swaps its response for the fault's status or a dropped connection. */
 function replaceAnswer(req: Request, res: Response, fault: RouteFault): void {
   const originalEnd = res.end.bind(res) as (body?: unknown) => Response;
   const patched = () => {

@@ -39,7 +39,7 @@ function serializeAttachment(attachment: AttachmentRecord): Record<string, unkno
   return { ...rest, size: content.length, contentBase64: content.toString('base64') };
 }
 
-/** Settings, clock, CAPTCHA and OAuth tokens. */
+/** Registers the routes for settings, the clock, CAPTCHA and OAuth tokens. */
 function settingsRoutes(router: Router, control: FakeJiraControl): void {
   router.post(
     '/reset',
@@ -94,7 +94,7 @@ function settingsRoutes(router: Router, control: FakeJiraControl): void {
   );
 }
 
-/** The request log and route faults. */
+/** Registers the routes for the request log and route faults. */
 function logAndFaultRoutes(router: Router, control: FakeJiraControl): void {
   router.get(
     '/requests',
@@ -139,7 +139,7 @@ function logAndFaultRoutes(router: Router, control: FakeJiraControl): void {
   );
 }
 
-/** Webhook targets, deliveries and webhook faults. */
+/** Registers the routes for webhook targets, deliveries and webhook faults. */
 function webhookRoutes(router: Router, control: FakeJiraControl): void {
   router.post(
     '/webhooks',
@@ -231,7 +231,7 @@ function webhookRoutes(router: Router, control: FakeJiraControl): void {
   );
 }
 
-/** Stored issues, comments, attachments and users. */
+/** Registers the routes that read stored issues, comments, attachments and users. */
 function stateRoutes(router: Router, control: FakeJiraControl): void {
   router.get(
     '/issues',
@@ -269,7 +269,7 @@ function stateRoutes(router: Router, control: FakeJiraControl): void {
   );
 }
 
-/** Changes made as the agent (or the user named in `as`), through the same operations as the REST API. */
+/** Registers the agent actions, which run as the agent (or the user named in `as`) through the same operations as the REST API. */
 function agentRoutes(router: Router, control: FakeJiraControl): void {
   router.post(
     '/agent/create-issue',
