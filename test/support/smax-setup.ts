@@ -1,7 +1,14 @@
-import { DataSource } from 'typeorm';
+import { DataSource, DeepPartial } from 'typeorm';
 
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import type { User } from '../../src/identity/users/user.entity';
+import { Attachment } from '../../src/support/attachments/attachment.entity';
+import type { SmaxBackend } from '../../src/support/backends/smax/smax.backend';
 import type { SmaxBackendOptions } from '../../src/support/backends/smax/smax.config';
+import { Comment } from '../../src/support/comments/comment.entity';
+import { SyncState } from '../../src/support/common/sync-state';
+import { Issue } from '../../src/support/issues/issue.entity';
+import { SupportUser } from '../../src/support/support-users/support-user.entity';
 import { FakeSmax } from '../fakes/smax/fake-smax';
 import { RequestLogEntry } from '../fakes/smax/request-log';
 import { INTEGRATION_USER } from '../fakes/smax/seed';
@@ -63,4 +70,120 @@ export function jsonOf(entry: RequestLogEntry): unknown {
 /** Logged calls whose method and path match, in order. */
 export function callsTo(fake: FakeSmax, method: string, pathSuffix: string): RequestLogEntry[] {
   return fake.requestLog().filter((entry) => entry.method === method && entry.path.endsWith(pathSuffix));
+}
+
+/** Deletes every support row, so SMAX ids that restart after `fake.reset()` are free again. */
+export async function clearSupportTables(dataSource: DataSource): Promise<void> {
+  await dataSource.query('DELETE FROM attachments');
+  await dataSource.query('DELETE FROM comments');
+  await dataSource.query('DELETE FROM issues');
+  await dataSource.query('DELETE FROM support_users');
+}
+
+/** The SMAX support user of `user`, created without a Person Id as the API creates it. */
+export async function supportUserOf(dataSource: DataSource, user: User): Promise<SupportUser> {
+  const repository = dataSource.getRepository(SupportUser);
+  const existing = await repository.findOneBy({ userId: user.id, backendName: 'smax' });
+  return existing ?? repository.save({ name: user.fullName, userId: user.id, backendName: 'smax', backendId: null, isActive: true });
+}
+
+/** Stores an issue reported by `user` as the API does before it calls the backend. */
+export async function saveIssue(dataSource: DataSource, user: User, fields: DeepPartial<Issue> = {}): Promise<Issue> {
+  const reporter = await supportUserOf(dataSource, user);
+  const saved = await dataSource.getRepository(Issue).save({
+    backendName: 'smax',
+    summary: 'VPN not reachable',
+    type: 'INFORMATIONAL',
+    description: 'Connection times out since 09:00.\nFrom every office.',
+    callerId: user.id,
+    reporterId: reporter.id,
+    ...fields,
+  });
+  return dataSource.getRepository(Issue).findOneByOrFail({ id: saved.id });
+}
+
+/** Creates the issue in SMAX through the backend and stores what it returns, as the API does. */
+export async function pushIssue(dataSource: DataSource, backend: SmaxBackend, issue: Issue): Promise<Issue> {
+  await dataSource.transaction(async (manager) => {
+    Object.assign(issue, await backend.createIssue(issue, manager));
+    await manager.save(issue);
+  });
+  return dataSource.getRepository(Issue).findOneByOrFail({ id: issue.id });
+}
+
+/** Stores a comment of `user` on `issue` that is not pushed yet. */
+export async function saveComment(dataSource: DataSource, issue: Issue, user: User, fields: DeepPartial<Comment> = {}): Promise<Comment> {
+  const author = await supportUserOf(dataSource, user);
+  return dataSource.getRepository(Comment).save({
+    issueId: issue.id,
+    authorId: author.id,
+    description: 'Please check the gateway.',
+    isPublic: true,
+    backendName: 'smax',
+    state: SyncState.CREATION_SCHEDULED,
+    ...fields,
+  });
+}
+
+/** Pushes a stored comment and records its SMAX id, as the API does. */
+export async function pushComment(dataSource: DataSource, backend: SmaxBackend, issue: Issue, comment: Comment): Promise<Comment> {
+  await dataSource.transaction(async (manager) => {
+    const remote = await backend.createComment(comment, issue, manager);
+    await manager.update(Comment, comment.id, { backendId: remote.backendId ?? null, state: SyncState.OK });
+  });
+  return dataSource.getRepository(Comment).findOneByOrFail({ id: comment.id });
+}
+
+/** Stores an attachment of `user` on `issue` that is not pushed yet. */
+export async function saveAttachment(
+  dataSource: DataSource,
+  issue: Issue,
+  user: User,
+  content: Buffer,
+  fields: DeepPartial<Attachment> = {},
+): Promise<Attachment> {
+  const author = await supportUserOf(dataSource, user);
+  return dataSource.getRepository(Attachment).save({
+    issueId: issue.id,
+    authorId: author.id,
+    fileName: 'report.txt',
+    mimeType: 'text/plain',
+    fileSize: content.length,
+    storageKey: `local/${issue.uuid}/${Date.now()}`,
+    backendName: 'smax',
+    backendId: '',
+    state: SyncState.CREATION_SCHEDULED,
+    ...fields,
+  });
+}
+
+/** Pushes a stored attachment and records its SMAX file id, as the API does. */
+export async function pushAttachment(
+  dataSource: DataSource,
+  backend: SmaxBackend,
+  issue: Issue,
+  attachment: Attachment,
+  content: Buffer,
+): Promise<Attachment> {
+  await dataSource.transaction(async (manager) => {
+    const remote = await backend.createAttachment(attachment, issue, content, manager);
+    await manager.update(Attachment, attachment.id, { backendId: remote.backendId ?? '', state: SyncState.OK });
+  });
+  return dataSource.getRepository(Attachment).findOneByOrFail({ id: attachment.id });
+}
+
+/** Runs `syncIssue` in a transaction, as the API's sync action does. */
+export async function syncIssue(dataSource: DataSource, backend: SmaxBackend, issue: Issue): Promise<Issue> {
+  const current = await dataSource.getRepository(Issue).findOneByOrFail({ id: issue.id });
+  await dataSource.transaction((manager) => backend.syncIssue(current, manager));
+  return dataSource.getRepository(Issue).findOneByOrFail({ id: issue.id });
+}
+
+/** Polls `condition` every 10 ms until it holds; rejects after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
