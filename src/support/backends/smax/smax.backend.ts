@@ -308,7 +308,8 @@ export class SmaxBackend extends SupportBackend {
 
   private async categoryId(issue: Issue, manager: EntityManager): Promise<string | undefined> {
     const requestType = await manager.findOneBy(RequestType, { issueTypeName: issue.type, backendName: this.name });
-    return requestType?.backendId === null || requestType === null ? undefined : String(requestType.backendId);
+    if (!requestType || requestType.backendId === null) return undefined;
+    return String(requestType.backendId);
   }
 
   /** Offering, creation source name and the configured organisation, project and resource properties. */

@@ -187,6 +187,7 @@ export class SmaxClient {
   /** Stores a file in the file repository (`ces/attachment`, multipart part `files[]`). */
   async uploadFile(name: string, contentType: string, content: Buffer): Promise<SmaxUploadedFile> {
     const form = new FormData();
+    // NOTE: the part's filename is raw UTF-8 as browsers send it, with `"` sent as `%22`; whether SMAX decodes `%22` is not known.
     form.append('files[]', new Blob([new Uint8Array(content)], { type: contentType }), name);
     // Serialized once, so the same bytes can be sent again after a fresh login.
     const encoded = new Response(form);
