@@ -4,6 +4,7 @@ import { CreateSigningKeysTable1796418600150 } from './1796418600150-CreateSigni
 import { CreateLoginFailuresTable1796418600160 } from './1796418600160-CreateLoginFailuresTable';
 import { CreateSupportTables1796418600200 } from './1796418600200-CreateSupportTables';
 import { SeedBuiltInDesk1796418600300 } from './1796418600300-SeedBuiltInDesk';
+import { SeedSmaxIssueStatuses1796418800000 } from './1796418800000-SeedSmaxIssueStatuses';
 
 /** Every migration, oldest first; a new migration is appended here. */
 export const MIGRATIONS: Function[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: Function[] = [
   CreateLoginFailuresTable1796418600160,
   CreateSupportTables1796418600200,
   SeedBuiltInDesk1796418600300,
+  SeedSmaxIssueStatuses1796418800000,
 ];
