@@ -45,7 +45,7 @@ export class CommentsController {
   @Post()
   @ApiOperation({ summary: 'Not allowed: comment through the issue action.', deprecated: true })
   create(): never {
-    throw new MethodNotAllowedException('POST', ['GET', 'HEAD', 'OPTIONS']);
+    throw new MethodNotAllowedException('POST', ['GET', 'HEAD']);
   }
 
   @Get(':uuid')
