@@ -86,8 +86,8 @@ describe('support priorities', () => {
     it.each([
       ['support', () => support],
       ['a user', () => user],
-    ])('forbids creation by %s', async (_, who) => {
-      await testApp.http().post('/api/support-priorities/').set('Authorization', who().auth).send({ name: 'Mine' }).expect(403);
+    ])('forbids creation by %s', async (_, requester) => {
+      await testApp.http().post('/api/support-priorities/').set('Authorization', requester().auth).send({ name: 'Mine' }).expect(403);
     });
 
     it('rejects a duplicate name', async () => {

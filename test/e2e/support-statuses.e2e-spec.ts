@@ -64,8 +64,8 @@ describe('support issue statuses', () => {
   it.each([
     ['support', () => support],
     ['a user', () => user],
-  ])('forbids creation by %s', async (_, who) => {
-    await create(who().auth, { name: 'Nope' }).expect(403);
+  ])('forbids creation by %s', async (_, requester) => {
+    await create(requester().auth, { name: 'Nope' }).expect(403);
   });
 
   it('rejects a duplicate name', async () => {

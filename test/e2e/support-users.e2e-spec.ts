@@ -24,8 +24,8 @@ describe('support users', () => {
     await testApp.close();
   });
 
-  async function names(query: string, who: UserWithToken = staff): Promise<string[]> {
-    const response = await testApp.http().get(`/api/support-users/${query}`).set('Authorization', who.auth).expect(200);
+  async function names(query: string, requester: UserWithToken = staff): Promise<string[]> {
+    const response = await testApp.http().get(`/api/support-users/${query}`).set('Authorization', requester.auth).expect(200);
     return response.body.map((supportUser: { name: string }) => supportUser.name);
   }
 

@@ -32,7 +32,7 @@ export async function createIssue(dataSource: DataSource, fields: DeepPartial<Is
   });
 }
 
-/** An issue scoped to `project` (and so to its customer). */
+/** Inserts an issue scoped to `project` and so to its customer. */
 export function createProjectIssue(dataSource: DataSource, project: Project, fields: DeepPartial<Issue> = {}): Promise<Issue> {
   return createIssue(dataSource, { projectId: project.id, customerId: project.customerId, ...fields });
 }
@@ -41,7 +41,7 @@ export async function createSupportUser(dataSource: DataSource, fields: DeepPart
   return dataSource.getRepository(SupportUser).save({ name: `Agent ${uniqueSuffix()}`, backendName: 'basic', ...fields });
 }
 
-/** The helpdesk account of `user` on the built-in desk. */
+/** Inserts the helpdesk account of `user` on the built-in desk. */
 export function createSupportUserFor(dataSource: DataSource, user: User, fields: DeepPartial<SupportUser> = {}): Promise<SupportUser> {
   return createSupportUser(dataSource, { name: user.fullName, userId: user.id, ...fields });
 }
@@ -78,7 +78,7 @@ export function updateSettings(testApp: TestApp, changes: Record<string, unknown
 export interface SupportWorld {
   customer: Customer;
   project: Project;
-  /** A second customer and project nobody above has a role in. */
+  /** A second customer and project where none of the users below holds a role. */
   otherCustomer: Customer;
   otherProject: Project;
   staff: UserWithToken;
@@ -123,7 +123,7 @@ export async function createSupportWorld(dataSource: DataSource): Promise<Suppor
   return world;
 }
 
-/** A hyperlink to an object as a client sends it; the API accepts any host. */
+/** Builds a hyperlink to an object as a client sends it. The API accepts any host. */
 export function linkTo(collection: string, uuid: string): string {
   return `http://testserver/api/${collection}/${uuid.replace(/-/g, '')}/`;
 }

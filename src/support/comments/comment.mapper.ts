@@ -25,8 +25,8 @@ export interface CommentResponse {
 
 /**
  * Renders a comment as Waldur's `Comment` schema. The comment must be loaded with its author
- * and the author's user; `author_*` fields of the user are null for backend agents we cannot
- * link to a user, while `author_name` is always a string.
+ * and the author's user. The user fields `author_uuid`, `author_user` and `author_email` are
+ * null for backend agents that are linked to no user, but `author_name` is always a string.
  */
 export function toCommentResponse(comment: Comment, issue: Issue, urls: ApiUrls, backend: SupportBackend): CommentResponse {
   const served = !issue.backendName || issue.backendName === backend.name;

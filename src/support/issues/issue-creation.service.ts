@@ -48,10 +48,9 @@ interface ValidatedIssue {
 }
 
 /**
- * Files new issues. Waldur's rules apply with these fixes: only staff and support may
- * name a caller other than themselves (everyone else is the caller of what they file),
- * only they may set priority and assignee, and a project or resource must match the
- * customer sent with it.
+ * Files new issues under Waldur's rules, with three fixes. Only staff and support may name
+ * a caller other than themselves, so everyone else is the caller of what they file. Only
+ * they may set priority and assignee. A project or resource must match the customer sent.
  */
 @Injectable()
 export class IssueCreationService {
@@ -144,7 +143,7 @@ export class IssueCreationService {
     };
   }
 
-  /** The requested type, or the first configured one; HomePort's four labels are always accepted. */
+  /** Returns the requested type, or the first configured one. HomePort's four labels are always accepted. */
   private validateType(requested: string | undefined, errors: FieldErrorCollector): string {
     const configured = configuredIssueTypes(this.settings);
     const type = requested?.trim();
@@ -186,8 +185,8 @@ export class IssueCreationService {
   }
 
   /**
-   * A manual report is always the requester's own. Otherwise staff and support must name
-   * the caller, and everyone else may name only themselves, which is also the default.
+   * Resolves the caller. A manual report is always the requester's own. Otherwise staff and
+   * support must name the caller, and everyone else may name only themselves (the default).
    */
   private async resolveCaller(viewer: User, body: IssueCreateDto): Promise<User> {
     if (body.is_reported_manually) return viewer;

@@ -51,14 +51,14 @@ export class IssuesRepository {
     return this.access.restrictToVisible(this.withRelations(manager), viewer);
   }
 
-  /** The issue if `viewer` may see it; 404 otherwise, so invisible issues do not leak. */
+  /** Loads the issue if `viewer` may see it. Otherwise it throws 404, so invisible issues do not leak. */
   async findVisible(viewer: User, uuid: string, manager: EntityManager = this.dataSource.manager): Promise<Issue> {
     const issue = await this.visibleTo(viewer, manager).andWhere('issue.uuid = :uuid', { uuid }).getOne();
     if (!issue) throw new NotFoundException();
     return issue;
   }
 
-  /** The issue with its relations, whoever asks; for re-reading an issue the caller just wrote. */
+  /** Loads the issue with its relations and no visibility check, to re-read an issue the caller just wrote. */
   async findByIdWithRelations(id: number, manager: EntityManager = this.dataSource.manager): Promise<Issue> {
     const issue = await this.withRelations(manager).where('issue.id = :id', { id }).getOne();
     if (!issue) throw new NotFoundException();
@@ -139,7 +139,7 @@ export class IssuesRepository {
   }
 }
 
-/** The first instant of a `YYYY-MM` month and of the month after it, in UTC. */
+/** Returns the first instant of a `YYYY-MM` month and of the month after it, in UTC. */
 function monthBounds(value: string): [Date, Date] {
   const match = YEAR_MONTH.exec(value.trim());
   const month = match ? Number(match[2]) : 0;

@@ -50,8 +50,8 @@ export class IssuesService {
   }
 
   /**
-   * Pulls the issue from its backend. Only the backend can answer, so an unexpected backend
-   * failure is a 424 carrying its message rather than a 500.
+   * Pulls the issue from its backend. Only the backend holds the data, so an unexpected
+   * backend failure is a 424 carrying its message rather than a 500.
    */
   async sync(viewer: User, uuid: string): Promise<void> {
     const issue = await this.issues.findVisible(viewer, uuid);

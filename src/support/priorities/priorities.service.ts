@@ -80,7 +80,7 @@ export class PrioritiesService {
     await this.dataSource.getRepository(Priority).remove(priority);
   }
 
-  /** Whether a priority named `name` exists for `backend`; issues store the name, not a link. */
+  /** Checks whether a priority named `name` exists for `backend`. Issues store the name, not a link. */
   async exists(backend: SupportBackend, name: string): Promise<boolean> {
     return (await this.activeQuery(backend).andWhere('priority.name = :name', { name }).getCount()) > 0;
   }
@@ -96,7 +96,7 @@ export class PrioritiesService {
       );
   }
 
-  /** The active backend, if it lets staff manage priorities through the API; otherwise 409. */
+  /** Returns the active backend if it lets staff manage priorities through the API, else throws 409. */
   private managingBackend(): SupportBackend {
     const backend = this.backends.current();
     if (!backend.priorityManagementIsAvailable) {

@@ -34,8 +34,8 @@ export interface ResourceResponse {
 }
 
 /**
- * The marketplace resources issues can be about. Whoever sees a project sees its resources:
- * staff, support, anyone with a role in the project's customer or in the project itself.
+ * The marketplace resources issues can be about. Users who see a project see its resources:
+ * staff, support, and anyone with a role in the project's customer or in the project itself.
  */
 @Injectable()
 export class ResourcesService {
@@ -97,7 +97,7 @@ export class ResourcesService {
     await this.dataSource.getRepository(Resource).delete({ id: resource.id });
   }
 
-  /** The resource if `viewer` may see it, with its project and customer loaded; 404 otherwise. */
+  /** Loads the resource with its project and customer if `viewer` may see it, else throws 404. */
   async findVisible(viewer: User, uuid: string, manager: EntityManager = this.dataSource.manager): Promise<Resource> {
     const resource = await this.visibleQuery(viewer, manager).andWhere('resource.uuid = :uuid', { uuid }).getOne();
     if (!resource) throw new NotFoundException();

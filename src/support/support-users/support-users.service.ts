@@ -50,8 +50,8 @@ export class SupportUsersService {
   }
 
   /**
-   * The helpdesk account of `user` in `backendName`, created on first use and named after
-   * the user's full name (or username). Active accounts are preferred over deactivated ones.
+   * Returns the helpdesk account of `user` in `backendName`, created on first use and named
+   * after the user's full name (or username). Active accounts are preferred over deactivated ones.
    */
   async getOrCreateForUser(manager: EntityManager, user: User, backendName: BackendName): Promise<SupportUser> {
     const repository = manager.getRepository(SupportUser);
@@ -89,7 +89,7 @@ export function toSupportUserResponse(supportUser: SupportUser, urls: ApiUrls): 
   };
 }
 
-/** The name a new helpdesk account gets: the user's full name, else the username. */
+/** Returns the name a new helpdesk account gets: the user's full name, else the username. */
 export function displayName(user: Pick<User, 'fullName' | 'username'>): string {
   return (user.fullName.trim() || user.username).slice(0, 150);
 }
