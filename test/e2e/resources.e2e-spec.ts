@@ -126,6 +126,17 @@ describe('marketplace resources', () => {
       await create(world[role], { name: 'nope', project: linkTo('projects', world.project.uuid) }).expect(403);
     });
 
+   it('rejects null on patch', async () => {
+      const resource = await createResource(testApp.dataSource, world.project);
+      const response = await testApp
+        .http()
+        .patch(`/api/marketplace-resources/${hex(resource.uuid)}/`)
+        .set('Authorization', world.staff.auth)
+        .send({ resource_type: null, internal_ips: null })
+        .expect(400);
+      expect(Object.keys(response.body).sort()).toEqual(['internal_ips', 'resource_type']);
+    });
+
     it('rejects a bad IP address', async () => {
       const response = await create(world.staff, { name: 'bad-ip', project: linkTo('projects', world.project.uuid), internal_ips: ['10.0.0.300'] }).expect(400);
       expect(response.body).toEqual({ internal_ips: ['Enter a valid IPv4 or IPv6 address.'] });

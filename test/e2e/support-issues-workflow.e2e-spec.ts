@@ -93,6 +93,14 @@ describe('support issue workflow', () => {
       expect(response.body).toEqual({ summary: ['This field may not be blank.'] });
     });
 
+    it('rejects null for non-nullable fields', async () => {
+      const issue = await createIssue(testApp.dataSource);
+      const response = await patch(issue, world.staff.auth, { summary: null, description: null, resolution: null }).expect(400);
+      expect(response.body.summary).toEqual(['This field is required.']);
+      expect(response.body.description).toEqual(['Not a valid string.']);
+      expect(response.body.resolution).toContain('Not a valid string.');
+    });
+
     it('forbids owners', async () => {
       const issue = await createProjectIssue(testApp.dataSource, world.project);
       const response = await patch(issue, world.owner.auth, { summary: 'Mine now' }).expect(403);

@@ -113,6 +113,24 @@ describe('support issues', () => {
       expect(response.body).toEqual({ summary: ['This field may not be blank.'] });
     });
 
+    it('rejects a null description', async () => {
+      const response = await post(world.member.auth, { summary: 'Null', description: null, is_reported_manually: true }).expect(400);
+      expect(response.body).toEqual({ description: ['Not a valid string.'] });
+    });
+
+    it('accepts null for nullable links', async () => {
+      const response = await post(world.member.auth, {
+        summary: 'Nulls',
+        customer: null,
+        project: null,
+        resource: null,
+        template: null,
+        remote_id: null,
+        is_reported_manually: true,
+      }).expect(201);
+      expect(response.body.customer).toBeNull();
+    });
+
     it('rejects a summary over the backend limit', async () => {
       const response = await post(world.member.auth, { summary: 'x'.repeat(256), is_reported_manually: true }).expect(400);
       expect(response.body).toEqual({ summary: ['Ensure this field has no more than 255 characters.'] });

@@ -95,6 +95,16 @@ describe('support priorities', () => {
       expect(response.body).toEqual({ name: ['Priority with this name already exists.'] });
     });
 
+    it('rejects a null description', async () => {
+      const response = await testApp
+        .http()
+        .post('/api/support-priorities/')
+        .set('Authorization', staff.auth)
+        .send({ name: 'Nullish', description: null })
+        .expect(400);
+      expect(response.body.description).toContain('Not a valid string.');
+    });
+
     it('rejects a bad icon URL', async () => {
       const response = await testApp
         .http()

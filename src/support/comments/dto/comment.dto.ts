@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsDefined, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 
+import { OptionalNotNull } from '../../common/optional-not-null.decorator';
 import { BooleanFromString, LastValue } from '../../common/query-params';
 
 /** Body of the issue `comment` action, as JSON or as a multipart form (`is_public` then arrives as "true"). */
@@ -11,7 +12,7 @@ export class CommentCreateDto {
   description: string;
 
   @ApiPropertyOptional({ default: true, description: 'False for an internal comment.' })
-  @IsOptional()
+  @OptionalNotNull()
   @BooleanFromString()
   @IsBoolean()
   is_public?: boolean;
@@ -32,24 +33,13 @@ export class CommentUpdateDto {
   description: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @BooleanFromString()
   @IsBoolean()
   is_public?: boolean;
 }
 
-export class CommentPatchDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  description?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @BooleanFromString()
-  @IsBoolean()
-  is_public?: boolean;
-}
+export class CommentPatchDto extends PartialType(CommentUpdateDto, { skipNullProperties: false }) {}
 
 export class CommentQueryDto {
   @ApiPropertyOptional({ description: 'Description contains.' })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsDefined, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 
+import { OptionalNotNull } from '../../common/optional-not-null.decorator';
 import { BooleanFromString } from '../../common/query-params';
 
 /** Body of `POST /api/support-issues/`; hyperlinks, choices and permissions are checked by the service. */
@@ -11,12 +12,12 @@ export class IssueCreateDto {
   summary: string;
 
   @ApiPropertyOptional({ description: 'One of ATLASSIAN_ISSUE_TYPES or the four HomePort labels; defaults to the first configured type.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   type?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   description?: string;
 
@@ -28,7 +29,7 @@ export class IssueCreateDto {
   remote_id?: string | null;
 
   @ApiPropertyOptional({ description: 'Priority name; staff and support only.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(255)
   priority?: string;
@@ -64,7 +65,7 @@ export class IssueCreateDto {
   resource?: string | null;
 
   @ApiPropertyOptional({ default: false, description: 'True when a user files the issue through the portal; the caller is then the requester.' })
-  @IsOptional()
+  @OptionalNotNull()
   @BooleanFromString()
   @IsBoolean()
   is_reported_manually?: boolean;

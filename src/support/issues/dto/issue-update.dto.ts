@@ -1,19 +1,21 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsDefined, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 
+import { OptionalNotNull } from '../../common/optional-not-null.decorator';
+
 /**
- * Body of `PATCH /api/support-issues/{uuid}/`. Fields fixed at creation (type, caller,
+ * Body of `PUT /api/support-issues/{uuid}/`. Fields fixed at creation (type, caller,
  * customer, project, resource, priority, template, remote_id) are ignored, as in Waldur.
  * `status` and `resolution` apply only on a backend that lets staff drive the workflow.
  */
-export class IssuePatchDto {
-  @ApiPropertyOptional()
-  @IsOptional()
+export class IssueUpdateDto {
+  @ApiProperty()
+  @IsDefined()
   @IsString()
-  summary?: string;
+  summary: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   description?: string;
 
@@ -24,43 +26,16 @@ export class IssuePatchDto {
   assignee?: string | null;
 
   @ApiPropertyOptional({ description: 'Name of an issue status; built-in desk only.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   status?: string;
 
   @ApiPropertyOptional({ maxLength: 255, description: 'Built-in desk only.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(255)
   resolution?: string;
 }
 
-/** Body of `PUT /api/support-issues/{uuid}/`: as PATCH, but `summary` is required. */
-export class IssueUpdateDto {
-  @ApiProperty()
-  @IsDefined()
-  @IsString()
-  summary: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  description?: string;
-
-  @ApiPropertyOptional({ format: 'uri', nullable: true })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsString()
-  assignee?: string | null;
-
-  @ApiPropertyOptional({ description: 'Name of an issue status; built-in desk only.' })
-  @IsOptional()
-  @IsString()
-  status?: string;
-
-  @ApiPropertyOptional({ maxLength: 255, description: 'Built-in desk only.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
-  resolution?: string;
-}
+/** Body of `PATCH /api/support-issues/{uuid}/`: as PUT, with every field optional. */
+export class IssuePatchDto extends PartialType(IssueUpdateDto, { skipNullProperties: false }) {}

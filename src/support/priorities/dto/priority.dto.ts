@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsNotEmpty, IsOptional, IsString, IsUrl, MaxLength, ValidateIf } from 'class-validator';
 
+import { OptionalNotNull } from '../../common/optional-not-null.decorator';
 import { LastValue } from '../../common/query-params';
 
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
@@ -17,13 +18,13 @@ export class PriorityCreateDto {
   name: string;
 
   @ApiPropertyOptional({ maxLength: 4096 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(4096)
   description?: string;
 
   @ApiPropertyOptional({ maxLength: 500, format: 'uri' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @ValidateIf((_, value) => value !== '')
   @IsUrl(URL_OPTIONS)
@@ -31,29 +32,7 @@ export class PriorityCreateDto {
   icon_url?: string;
 }
 
-export class PriorityPatchDto {
-  @ApiPropertyOptional({ maxLength: 150 })
-  @IsOptional()
-  @trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(150)
-  name?: string;
-
-  @ApiPropertyOptional({ maxLength: 4096 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(4096)
-  description?: string;
-
-  @ApiPropertyOptional({ maxLength: 500, format: 'uri' })
-  @IsOptional()
-  @IsString()
-  @ValidateIf((_, value) => value !== '')
-  @IsUrl(URL_OPTIONS)
-  @MaxLength(500)
-  icon_url?: string;
-}
+export class PriorityPatchDto extends PartialType(PriorityCreateDto, { skipNullProperties: false }) {}
 
 export class PriorityQueryDto {
   @ApiPropertyOptional({ description: 'Name contains (case-insensitive).' })

@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsDefined, IsIP, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
+import { OptionalNotNull } from '../../common/optional-not-null.decorator';
 import { LastValue } from '../../common/query-params';
 
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
@@ -17,7 +18,7 @@ export class ResourceCreateDto {
   name: string;
 
   @ApiPropertyOptional({ maxLength: 100, description: 'Type label shown on issues; defaults to "Marketplace.Resource".' })
-  @IsOptional()
+  @OptionalNotNull()
   @trim()
   @IsString()
   @IsNotEmpty()
@@ -25,7 +26,7 @@ export class ResourceCreateDto {
   resource_type?: string;
 
   @ApiPropertyOptional({ maxLength: 255 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(255)
   backend_id?: string;
@@ -36,58 +37,19 @@ export class ResourceCreateDto {
   project: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @IsIP(undefined, IP_MESSAGE)
   internal_ips?: string[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @IsIP(undefined, IP_MESSAGE)
   external_ips?: string[];
 }
 
-export class ResourcePatchDto {
-  @ApiPropertyOptional({ maxLength: 150 })
-  @IsOptional()
-  @trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(150)
-  name?: string;
-
-  @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
-  @trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  resource_type?: string;
-
-  @ApiPropertyOptional({ maxLength: 255 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
-  backend_id?: string;
-
-  @ApiPropertyOptional({ format: 'uri' })
-  @IsOptional()
-  @IsString()
-  project?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @IsIP(undefined, IP_MESSAGE)
-  internal_ips?: string[];
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @IsIP(undefined, IP_MESSAGE)
-  external_ips?: string[];
-}
+export class ResourcePatchDto extends PartialType(ResourceCreateDto, { skipNullProperties: false }) {}
 
 export class ResourceQueryDto {
   @ApiPropertyOptional({ description: 'Name contains (case-insensitive).' })

@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
+import { OptionalNotNull } from '../../common/optional-not-null.decorator';
 import { IssueStatusType } from '../issue-status.entity';
 
 const STATUS_TYPES = [IssueStatusType.RESOLVED, IssueStatusType.CANCELED, IssueStatusType.ACTIVE];
@@ -18,24 +19,10 @@ export class IssueStatusCreateDto {
   name: string;
 
   @ApiPropertyOptional({ enum: STATUS_TYPES, description: '0 resolved, 1 canceled, 2 active; defaults to 0.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @IsIn(STATUS_TYPES, invalidChoice)
   type?: IssueStatusType;
 }
 
-export class IssueStatusPatchDto {
-  @ApiPropertyOptional({ maxLength: 255 })
-  @IsOptional()
-  @trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
-  name?: string;
-
-  @ApiPropertyOptional({ enum: STATUS_TYPES })
-  @IsOptional()
-  @IsInt()
-  @IsIn(STATUS_TYPES, invalidChoice)
-  type?: IssueStatusType;
-}
+export class IssueStatusPatchDto extends PartialType(IssueStatusCreateDto, { skipNullProperties: false }) {}
