@@ -1,4 +1,7 @@
+import { ContextIdFactory } from '@nestjs/core';
+
 import { BasicBackend } from '../../src/support/backends/basic/basic.backend';
+import { SupportBackend } from '../../src/support/backends/support-backend';
 import { SupportBackendProvider } from '../../src/support/backends/support-backend.provider';
 import { Issue } from '../../src/support/issues/issue.entity';
 import {
@@ -280,6 +283,19 @@ describe('support issue workflow', () => {
       const response = await testApp.http().post(`/api/support-issues/${hex(issue.uuid)}/sync/`).set('Authorization', world.staff.auth).expect(424);
 
       expect(response.body.detail).toBe('The smax support backend is not available in this build.');
+    });
+
+    it('pins the injected backend per request', async () => {
+      const request = ContextIdFactory.create();
+      const before = await testApp.app.resolve(SupportBackend, request, { strict: false });
+      await updateSettings(testApp, { WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'zammad' });
+
+      const sameRequest = await testApp.app.resolve(SupportBackend, request, { strict: false });
+      const nextRequest = await testApp.app.resolve(SupportBackend, ContextIdFactory.create(), { strict: false });
+
+      expect(before.name).toBe('basic');
+      expect(sameRequest).toBe(before);
+      expect(nextRequest.name).toBe('zammad');
     });
 
     it('files new issues in the basic desk again', async () => {

@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 
 import type { Attachment } from '../../attachments/attachment.entity';
-import type { Comment } from '../../comments/comment.entity';
 import type { Issue } from '../../issues/issue.entity';
 import { IssueRemoteFields, SupportBackend } from '../support-backend';
 
@@ -74,10 +73,6 @@ export class BasicBackend extends SupportBackend {
   }
 
   override attachmentDestroyIsAvailable(_attachment: Attachment, _issue: Issue): boolean {
-    return true;
-  }
-
-  override commentUpdateIsAvailable(_comment: Comment, _issue: Issue): boolean {
     return true;
   }
 }
