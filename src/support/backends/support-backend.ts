@@ -18,7 +18,9 @@ export type IssueRemoteFields = Partial<
  * The port every support feature calls; one adapter per ticketing system implements it.
  * It speaks only our domain types: vendor JSON stays inside the adapter's folder.
  * The abstract class is also the dependency-injection token; `SupportBackendProvider`
- * decides which adapter stands behind it. Adapters hold no per-request state.
+ * decides which adapter stands behind it. The token is request-scoped, so one request sees
+ * one backend; jobs and other singletons call `SupportBackendProvider.current()` instead.
+ * Adapters hold no per-request state.
  *
  * Write methods receive the transaction's `EntityManager` when the caller has one open,
  * so an adapter that keeps local state (the built-in desk) writes in the same transaction.
