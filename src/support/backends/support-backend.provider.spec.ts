@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 
 import { ConflictException, FailedDependencyException } from '../../common/errors/app.exception';
@@ -10,6 +11,11 @@ import { UnavailableBackend } from './unavailable/unavailable.backend';
 describe('SupportBackendProvider', () => {
   let settings: SettingsService;
   let provider: SupportBackendProvider;
+
+  beforeAll(() => {
+    // The provider logs each rebuild; outside an app that would go to the console.
+    Logger.overrideLogger(false);
+  });
 
   beforeEach(() => {
     settings = new SettingsService(new EventEmitter2());
