@@ -2,6 +2,11 @@ import { CreateIdentityTables1796418600000 } from './1796418600000-CreateIdentit
 import { CreateSettingsTable1796418600100 } from './1796418600100-CreateSettingsTable';
 import { CreateSupportTables1796418600200 } from './1796418600200-CreateSupportTables';
 import { SeedBuiltInDesk1796418600300 } from './1796418600300-SeedBuiltInDesk';
+import { CreateSyncOutboxTable1796418700000 } from './1796418700000-CreateSyncOutboxTable';
+import { CreateSyncInboxTables1796418700100 } from './1796418700100-CreateSyncInboxTables';
+import { CreateSyncEchoTable1796418700200 } from './1796418700200-CreateSyncEchoTable';
+import { CreateSyncWatermarksTable1796418700300 } from './1796418700300-CreateSyncWatermarksTable';
+import { CreateSyncJobRunsTable1796418700400 } from './1796418700400-CreateSyncJobRunsTable';
 
 /** Every migration, oldest first; a new migration is appended here. */
 export const MIGRATIONS: Function[] = [
@@ -9,4 +14,9 @@ export const MIGRATIONS: Function[] = [
   CreateSettingsTable1796418600100,
   CreateSupportTables1796418600200,
   SeedBuiltInDesk1796418600300,
+  CreateSyncOutboxTable1796418700000,
+  CreateSyncInboxTables1796418700100,
+  CreateSyncEchoTable1796418700200,
+  CreateSyncWatermarksTable1796418700300,
+  CreateSyncJobRunsTable1796418700400,
 ];
