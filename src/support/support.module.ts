@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 
+import { SyncModule } from './sync/sync.module';
+
 /** Groups the support feature modules. */
 @Module({
-  imports: [],
+  imports: [SyncModule],
 })
 export class SupportModule {}
