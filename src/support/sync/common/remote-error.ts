@@ -43,6 +43,8 @@ export function parseRetryAfter(value: string | null | undefined, now: Date = ne
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  // An HTTP date always names its weekday or month; this keeps "-5" from parsing as a year.
+  if (!/[a-z]/i.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - now.getTime()) / 1000));

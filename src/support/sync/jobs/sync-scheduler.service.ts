@@ -47,7 +47,12 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   onApplicationBootstrap(): void {
-    if (!this.config.jobsEnabled) return;
+    if (this.config.jobsEnabled) this.start();
+  }
+
+  /** Arms the timers of every registered job; later registrations are armed as they come. */
+  start(): void {
+    if (this.armed) return;
     this.armed = true;
     for (const job of this.jobs.values()) this.arm(job);
     this.logger.log(`Scheduled jobs armed on replica ${this.config.replicaId}: ${this.jobNames().join(', ') || 'none'}`);
