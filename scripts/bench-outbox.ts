@@ -150,6 +150,8 @@ async function main(): Promise<void> {
     console.log(`drain: ${(Number(done) / drainSeconds).toFixed(0)} rows/s (${done} of ${rows} delivered in ${drainSeconds.toFixed(2)} s)`);
     console.log(summary('drain attempt latency (deliver start to done)', deliverer.attemptMs));
     console.log(`drain queue-to-delivered p95: ${Number(p95).toFixed(0)} ms (all rows were queued before the drain began)`);
+    const markers = new Set([...remote.objects.values()].map((object) => object.marker));
+    console.log(`remote objects: ${remote.objects.size} for ${rows} rows, ${remote.objects.size - markers.size} duplicates`);
 
     // Phase 2: one row per request, delivered at once.
     deliverer.attemptMs.length = 0;

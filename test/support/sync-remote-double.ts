@@ -37,7 +37,7 @@ type Fault = { kind: 'fail'; error: () => RemoteError } | { kind: 'drop-after-co
  * An in-memory ticketing system standing in for Jira, Zammad or SMAX in sync tests. It
  * keeps objects with markers and versions, logs every call, and injects faults: failures
  * before the write, and commit-then-drop, where the write is kept but the caller gets a
- * connection error, as when a response is lost.
+ * connection error, as when the response is lost in transit.
  */
 export class RemoteDouble {
   readonly objects = new Map<string, RemoteObject>();
@@ -55,7 +55,7 @@ export class RemoteDouble {
     for (let i = 0; i < count; i++) this.faults.push({ kind: 'fail', error: make });
   }
 
-  /** Makes the next write commit and then lose its answer. */
+  /** Makes the next write commit and then lose its response. */
   dropAfterCommitNext(): void {
     this.faults.push({ kind: 'drop-after-commit' });
   }

@@ -35,7 +35,7 @@ import { loadSyncConfig, SYNC_CONFIG } from './sync.config';
  * and the staff endpoints that show and repair them.
  *
  * Adapters plug in by registering an `OutboxDeliverer`, an `InboxProcessor` and a
- * `RemotePuller` in the registries this module exports; feature services write through
+ * `RemotePuller` in the registries this module exports. Feature services write through
  * `OutboxService.enqueue` inside their transaction and call `deliverSoon` after commit.
  */
 @Module({

@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * Where a change to our copy comes from. A `local` change (an API call) is pushed to the
- * backend through the outbox; a `remote` change (a webhook, a pull) came from the backend
- * and is never pushed back, which is half of echo suppression.
+ * Origin of a change to our copy. A `local` change (an API call) is pushed to the backend
+ * through the outbox. A `remote` change (a webhook, a pull) came from the backend and is
+ * never pushed back, which is half of echo suppression.
  */
 export interface ChangeContext {
   origin: 'local' | 'remote';
@@ -28,7 +28,7 @@ export function runWithChangeContext<T>(context: ChangeContext, work: () => Prom
   return storage.run(context, work);
 }
 
-/** The context set by the innermost `runWithChangeContext`, or a local change outside any. */
+/** Returns the context set by the innermost `runWithChangeContext`, or a local change outside any. */
 export function currentChangeContext(): ChangeContext {
   return storage.getStore() ?? LOCAL_CHANGE;
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 
 /**
  * Runs `poll` every `intervalMs`, and again at once while it reports work done
- * (a positive count). One poll runs at a time; `wake` asks for a poll now.
+ * (a positive count). One poll runs at a time, and `wake` requests a poll now.
  */
 export class PollingLoop {
   private timer: NodeJS.Timeout | undefined;

@@ -6,7 +6,7 @@
 export class RemoteError extends Error {
   readonly retryable: boolean;
   readonly retryAfterSeconds: number | undefined;
-  /** HTTP status of the remote answer; undefined for network failures and timeouts. */
+  /** HTTP status of the remote response; undefined for network failures and timeouts. */
   readonly status: number | undefined;
 
   constructor(message: string, options: { retryable: boolean; retryAfterSeconds?: number; status?: number; cause?: unknown }) {

@@ -7,7 +7,7 @@ import { SYNC_CONFIG, SyncConfig } from '../sync.config';
 
 /**
  * Echo suppression by content: the outbox records a hash of what each successful push
- * sent, and a processor asks `isEcho` before applying a remote change. The other half is
+ * sent, and a processor calls `isEcho` before applying a remote change. The other half is
  * the change origin: changes applied from a backend run as `remoteChange(...)`, so they
  * never enqueue outbox rows (see `change-origin.ts`).
  */

@@ -51,7 +51,7 @@ export class InboxEntry {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   nextAttemptAt: Date;
 
-  /** End of the current processing claim; null when nobody is processing the row. */
+  /** End of the current processing claim; null when no worker is processing the row. */
   @Column({ type: 'timestamptz', nullable: true })
   claimedUntil: Date | null;
 

@@ -4,7 +4,7 @@ import { NamedRegistry } from '../common/named-registry';
 import type { RemoteVersionValue } from './remote-versions';
 import type { SignatureVerdict } from './inbox-entry.entity';
 
-/** A stored webhook delivery, as a processor sees it. */
+/** A stored webhook delivery, as passed to a processor. */
 export interface InboxDelivery {
   /** The inbox row's uuid. */
   readonly uuid: string;
@@ -23,7 +23,7 @@ export interface InboxDelivery {
 export interface InboxOutcome {
   /** `ignored` is for deliveries with nothing to apply: unknown events, echoes, stale versions. */
   status: 'processed' | 'ignored';
-  /** Why it was ignored; stored as the row's last error for operators to read. */
+  /** Reason for ignoring the delivery, stored as the row's last error for operators to read. */
   reason?: string;
   /** The remote object the delivery was about, shown in the delivery list. */
   remoteObject?: { type: string; id: string; version?: RemoteVersionValue };

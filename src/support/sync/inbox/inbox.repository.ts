@@ -54,7 +54,7 @@ export class InboxRepository {
     return this.dataSource.getRepository(InboxEntry).findOneBy({ source, deliveryId });
   }
 
-  /** Claims one row for processing if it is open, of one of `sources`, and nobody holds it. */
+  /** Claims one row for processing if it is open, belongs to one of `sources` and no worker holds it. */
   async claimOne(id: number, sources: readonly string[], leaseMs: number): Promise<InboxEntry | undefined> {
     if (sources.length === 0) return undefined;
     const rows = await queryRows(
@@ -130,7 +130,7 @@ export class InboxRepository {
     return rows.length === 1 ? toInboxEntry(rows[0]) : undefined;
   }
 
-  /** Reopens every delivery received in the range that nobody is processing now; returns their ids. */
+  /** Reopens every delivery received in the range that no worker is processing now; returns their ids. */
   async replayRange(range: ReplayRange): Promise<number[]> {
     const rows = await queryRows<{ id: string }>(
       this.dataSource,

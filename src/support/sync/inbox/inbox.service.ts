@@ -49,7 +49,7 @@ export class InboxService implements BeforeApplicationShutdown {
    * delivery id one is derived from the body's SHA-256 and the current time window
    * (`derivedIdWindowMs`), so identical bodies within a window count as one delivery.
    * Throws `PermissionDeniedException` (403) for an invalid or missing signature where a
-   * secret is configured; such a delivery is not stored, so a forged one cannot take the
+   * secret is configured. Such a delivery is not stored, so a forged one cannot take the
    * delivery id of a real one.
    */
   async receive(
@@ -89,7 +89,10 @@ export class InboxService implements BeforeApplicationShutdown {
   /** Starts processing one stored delivery in the background. */
   processSoon(id: number): void {
     this.track(
-      this.processById(id).catch((error: unknown) => this.logger.error(`Processing inbox row ${id} failed to start`, error)),
+      this.processById(id).catch((error: unknown) =>
+        // The row keeps its claim until the lease expires, then the sweeper takes it again.
+        this.logger.error(`Processing inbox row ${id} failed before its outcome was recorded`, error),
+      ),
     );
   }
 

@@ -6,11 +6,11 @@ import { queryRows } from '../common/sql';
 export type RemoteVersionValue = Date | number | bigint | string;
 
 /**
- * Records `version` as the newest applied version of a remote object and returns true
- * when it is newer than the one stored (or none is stored); returns false, changing
- * nothing, for an equal or older version. Call it in the transaction that applies the
- * change and apply only on true, so a late or repeated delivery never moves the object
- * back. The row lock it takes serializes concurrent deliveries of the same object.
+ * Records `version` as the newest applied version of a remote object. Returns true when
+ * it is newer than the one stored or none is stored, and false, changing nothing, for an
+ * equal or older version. Call it in the transaction that applies the change and apply
+ * only on true, so a late or repeated delivery never moves the object back. The row lock
+ * it takes serializes concurrent deliveries of the same object.
  */
 export async function acceptIfNewer(
   manager: EntityManager,
@@ -33,8 +33,8 @@ export async function acceptIfNewer(
 }
 
 /**
- * Turns a version into the decimal integer stored: a Date becomes epoch milliseconds;
- * a string must already be a decimal integer (adapters parse vendor time formats first).
+ * Turns a version into the decimal integer stored. A Date becomes epoch milliseconds. A
+ * string must already be a decimal integer, because adapters parse vendor time formats.
  */
 export function versionNumber(version: RemoteVersionValue): string {
   if (version instanceof Date) {

@@ -7,7 +7,7 @@ import { millisecondsParam, queryRows } from '../common/sql';
 import { SyncMetrics } from '../status/sync-metrics.service';
 import { SYNC_CONFIG, SyncConfig } from '../sync.config';
 
-/** What a job reports about its work, logged and stored with the run. */
+/** Counts a job reports about its work, logged and stored with the run. */
 export type JobCounts = Record<string, number>;
 
 export type JobRunOutcome =
@@ -16,12 +16,12 @@ export type JobRunOutcome =
   | { status: 'skipped'; reason: 'locked' | 'already_ran' };
 
 /**
- * Runs a job at most once per tick across replicas. It takes a PostgreSQL advisory lock
- * named for the job, so two replicas never run it at once, and records the tick in
- * `sync_job_runs`, whose unique (job_name, tick) key keeps a replica whose timer fires
- * after another replica finished the tick from running it again. The advisory lock does
- * not exclude on embedded PGlite (one database session); there the tick row alone
- * dedupes, which suffices because embedded mode runs one instance.
+ * Runs a job at most once per tick across replicas. On PostgreSQL it takes an advisory
+ * lock named for the job, so two replicas never run it at once. It also records the tick
+ * in `sync_job_runs`, whose unique (job_name, tick) key keeps a replica whose timer fires
+ * after another replica finished the tick from running it again. On embedded PGlite the
+ * advisory lock does not exclude (all connections share one session), so the tick row
+ * alone dedupes there, which suffices because embedded mode runs one instance.
  *
  * The running replica extends the run's lease while it works. A run left `started` with
  * an expired lease belongs to a replica that died: the next run of the job marks it

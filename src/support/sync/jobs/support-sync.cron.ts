@@ -6,9 +6,9 @@ import { DataSource } from 'typeorm';
 
 import { SettingsService } from '../../../settings/settings.service';
 import { SupportBackend } from '../../backends/support-backend';
-import { SyncMaintenance } from './sync-maintenance.service';
 import { PullRunner } from '../pull/pull-runner.service';
 import { JobCounts } from './scheduled-job-runner.service';
+import { SyncMaintenance } from './sync-maintenance.service';
 import { SyncScheduler } from './sync-scheduler.service';
 
 const PULL_INTERVAL_SETTING = 'SUPPORT_PULL_INTERVAL_MINUTES';

@@ -4,7 +4,7 @@
  * `sync_job_runs` unique key admit one run per slot.
  */
 
-/** The start of the `intervalMs` slot containing `at`, counted from the Unix epoch, in ISO form. */
+/** Returns the start of the `intervalMs` slot containing `at`, counted from the Unix epoch, in ISO form. */
 export function intervalTick(at: Date, intervalMs: number): string {
   return new Date(Math.floor(at.getTime() / intervalMs) * intervalMs).toISOString();
 }
@@ -15,7 +15,7 @@ export function msUntilNextInterval(at: Date, intervalMs: number): number {
   return next - at.getTime();
 }
 
-/** The latest daily occurrence of `hour:minute` (server local time) at or before `at`, in ISO form. */
+/** Returns the latest daily occurrence of `hour:minute` (server local time) at or before `at`, in ISO form. */
 export function dailyTick(at: Date, hour: number, minute: number): string {
   const occurrence = new Date(at);
   occurrence.setHours(hour, minute, 0, 0);

@@ -21,9 +21,9 @@ interface Circuit {
 
 /**
  * A circuit breaker per backend, kept in this process only. Closed, it lets full batches
- * through; after `failureThreshold` consecutive retryable failures it opens and lets
- * nothing through; after `coolDownMs` it is half-open and lets one trial delivery through,
- * whose success closes it and whose failure opens it again.
+ * through. After `failureThreshold` consecutive retryable failures it opens and lets
+ * nothing through. After `coolDownMs` it is half-open and lets one trial delivery through:
+ * the trial's success closes it, and its failure opens it again.
  */
 @Injectable()
 export class CircuitBreakers {
@@ -52,7 +52,7 @@ export class CircuitBreakers {
     this.circuit(backendName).trialInFlight = false;
   }
 
-  /** Records an answer from the backend; a refusal such as 400 counts too, since the backend is up. */
+  /** Records a response from the backend; a rejection such as 400 counts too, since the backend is up. */
   recordSuccess(backendName: string): void {
     const circuit = this.circuit(backendName);
     if (circuit.state !== 'closed') this.logger.log(`Circuit of backend ${backendName} is closed again`);

@@ -5,7 +5,7 @@ import { NamedRegistry } from '../common/named-registry';
 import { RemoteError } from '../common/remote-error';
 import { OutboxOperation, OutboxTargetType } from './outbox-entry.entity';
 
-/** One attempt at one outbox row, as its deliverer sees it. */
+/** One attempt at one outbox row, as passed to its deliverer. */
 export interface OutboxDelivery {
   /** The outbox row's uuid. */
   readonly uuid: string;
@@ -49,7 +49,7 @@ export interface DeliveryResult {
  *
  * An attempt runs in three steps. On attempts after the first, `findDelivered` runs first
  * and, when it finds the object an earlier attempt made, its result is adopted and
- * `deliver` is skipped; this is how a create whose answer was lost (the remote committed,
+ * `deliver` is skipped; this is how a create whose response was lost (the remote committed,
  * then the connection dropped) does not make a second object. Otherwise `deliver` pushes.
  * Both run outside any database transaction. Then `applyResult` runs in the transaction
  * that marks the row done.

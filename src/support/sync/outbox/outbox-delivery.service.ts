@@ -50,7 +50,14 @@ export class OutboxDeliveryService {
 
   private async deliverDueNow(ids?: readonly number[]): Promise<number> {
     const backendNames = ids ? await this.repository.backendsOf(ids) : this.deliverers.names();
-    const counts = await Promise.all(backendNames.map((backendName) => this.deliverBackend(backendName, ids)));
+    const counts = await Promise.all(
+      backendNames.map((backendName) =>
+        this.deliverBackend(backendName, ids).catch((error: unknown) => {
+          this.logger.error(`Claiming outbox rows of backend ${backendName} failed`, error);
+          return 0;
+        }),
+      ),
+    );
     return counts.reduce((sum, count) => sum + count, 0);
   }
 
@@ -161,8 +168,8 @@ export class OutboxDeliveryService {
 
   /**
    * Schedules the next attempt with back-off, or parks the row as dead after the last
-   * attempt or a non-retryable error. `fromRemote` is false for local failures, which
-   * say nothing about the backend's health and leave its circuit alone.
+   * attempt or a non-retryable error. `fromRemote` is false for local failures, which do
+   * not reflect the backend's health and leave its circuit alone.
    */
   private async recordFailure(
     deliverer: OutboxDeliverer,

@@ -5,7 +5,7 @@ import { bigintAsNumber } from '../common/bigint-column';
 export const OUTBOX_STATUSES = ['pending', 'in_progress', 'done', 'dead', 'discarded'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
-/** Pushes the outbox knows; an adapter's deliverer decides how each reaches its backend. */
+/** Operations the outbox accepts; an adapter's deliverer decides how each reaches its backend. */
 export const OUTBOX_OPERATIONS = [
   'issue.create',
   'issue.update',
@@ -62,7 +62,7 @@ export class OutboxEntry {
 
   /**
    * Marker the adapter stores on the remote object it creates (a property, tag or field),
-   * so a retry after a lost answer finds that object instead of creating a second one.
+   * so a retry after a lost response finds that object instead of creating a second one.
    */
   @Column({ type: 'varchar', length: 255 })
   idempotencyKey: string;

@@ -87,9 +87,10 @@ export class OutboxService {
 
   /**
    * Tries to deliver freshly committed rows at once and waits at most `waitMs` for them.
-   * Returns true when every row was delivered in time. The attempt goes on after the wait;
-   * rows it could not take (an earlier row of the issue still open, the circuit open) are
-   * left to the worker. Call it only after the enqueueing transaction committed.
+   * Returns true when every row was delivered in time. The attempt goes on after the wait.
+   * Rows it could not take, because an earlier row of the issue is still open or the
+   * circuit is open, are left to the worker. Call it only after the enqueueing transaction
+   * committed: on embedded PGlite a call inside the transaction waits forever.
    */
   async deliverSoon(
     rows: Iterable<OutboxEntry | number | null | undefined>,

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 
 import { MetricsService } from '../../../metrics/metrics.service';
@@ -16,6 +16,7 @@ const SNAPSHOT_TTL_MS = 1000;
  */
 @Injectable()
 export class SyncGauges implements OnModuleInit {
+  private readonly logger = new Logger(SyncGauges.name);
   private cached: { at: number; snapshot: Promise<SyncStatus> } | undefined;
 
   constructor(
@@ -111,8 +112,13 @@ export class SyncGauges implements OnModuleInit {
   private snapshot(): Promise<SyncStatus> {
     const now = Date.now();
     if (!this.cached || now - this.cached.at > SNAPSHOT_TTL_MS) {
-      this.cached = { at: now, snapshot: this.status.snapshot() };
-      this.cached.snapshot.catch(() => (this.cached = undefined));
+      // A database outage leaves the sync gauges empty instead of failing the whole scrape.
+      const snapshot = this.status.snapshot().catch((error: unknown): SyncStatus => {
+        this.logger.warn(`Sync gauges are empty in this scrape: reading the sync status failed: ${error instanceof Error ? error.message : error}`);
+        this.cached = undefined;
+        return { replicaId: '', backends: [], jobs: [] };
+      });
+      this.cached = { at: now, snapshot };
     }
     return this.cached.snapshot;
   }
