@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 
+import { AttachmentsModule } from './attachments/attachments.module';
+
 /** Groups the support feature modules. */
 @Module({
-  imports: [],
+  imports: [AttachmentsModule],
 })
 export class SupportModule {}
