@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { formatUuid } from '../../src/common/http/uuid';
 import { Customer } from '../../src/identity/customers/customer.entity';
@@ -11,6 +9,7 @@ import { Issue } from '../../src/support/issues/issue.entity';
 import { binaryBody } from '../support/binary-body';
 import { createCustomer, createProject, createStaff, createUser, grantRole, UserWithToken } from '../support/factories';
 import { createSupportTestApp, RecordingSupportBackend } from '../support/recording-backend';
+import { storedFiles } from '../support/stored-files';
 import { createIssue } from '../support/support-rows';
 import { TestApp } from '../support/test-app';
 
@@ -36,7 +35,7 @@ describe('support attachments', () => {
   let issue: Issue;
 
   const issueUrl = (target: Issue) => `http://localhost/api/support-issues/${formatUuid(target.uuid)}/`;
-  const storedFiles = () => listFiles(join(testApp.config.dataDir, 'attachments', 'issue-attachments'));
+  const storedIssueFiles = () => storedFiles(testApp, 'issue-attachments');
 
   const upload = (who: UserWithToken, target: Issue, content: Buffer, fileName: string, contentType = 'application/octet-stream') =>
     testApp.http().post('/api/support-attachments/').set('Authorization', who.auth).field('issue', issueUrl(target)).attach('file', content, { filename: fileName, contentType });
@@ -146,12 +145,12 @@ describe('support attachments', () => {
 
     it('rejects a file over the size setting with 413', async () => {
       await settings.update({ SUPPORT_ATTACHMENT_MAX_SIZE_MB: 1 });
-      const before = storedFiles().length;
+      const before = storedIssueFiles().length;
 
       const response = await upload(caller, issue, Buffer.alloc(1024 * 1024 + 1, 0x61), 'big.txt').expect(413);
 
       expect(response.body.detail).toBe('The file is too large. The maximum size is 1 MB.');
-      expect(storedFiles().length).toBe(before);
+      expect(storedIssueFiles().length).toBe(before);
     });
 
     it('accepts a file of exactly the limit', async () => {
@@ -215,10 +214,10 @@ describe('support attachments', () => {
     });
 
     it('leaves no file behind after a rejected upload', async () => {
-      const before = storedFiles().length;
+      const before = storedIssueFiles().length;
       await upload(stranger, issue, Buffer.from('nope'), 'nope.txt').expect(400);
       await upload(customerSupport, issue, Buffer.from('nope'), 'nope.txt').expect(403);
-      expect(storedFiles().length).toBe(before);
+      expect(storedIssueFiles().length).toBe(before);
     });
   });
 
@@ -329,11 +328,11 @@ describe('support attachments', () => {
 
     it('deletes by a braced UUID and removes the file', async () => {
       const created = await uploadAs(caller);
-      const before = storedFiles().length;
+      const before = storedIssueFiles().length;
 
       await testApp.http().delete(`/api/support-attachments/%7B${created.uuid}%7D/`).set('Authorization', caller.auth).expect(204);
 
-      expect(storedFiles().length).toBe(before - 1);
+      expect(storedIssueFiles().length).toBe(before - 1);
       expect(await testApp.dataSource.getRepository(Attachment).existsBy({ uuid: created.uuid })).toBe(false);
       expect(backend.callsOf('deleteAttachment')).toHaveLength(1);
       await testApp.http().get(new URL(created.file).pathname).set('Authorization', caller.auth).expect(404);
@@ -368,13 +367,3 @@ describe('support attachments', () => {
     });
   });
 });
-
-function listFiles(folder: string): string[] {
-  try {
-    return readdirSync(folder, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => join(entry.parentPath, entry.name));
-  } catch {
-    return [];
-  }
-}

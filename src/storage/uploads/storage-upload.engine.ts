@@ -4,9 +4,9 @@ import { StorageEngine } from 'multer';
 import { FileStorage, StorageNamespace } from '../file-storage';
 import { detectMimeType } from './mime-type';
 import { StoredUpload } from './stored-upload';
-import { TextProbe } from './text-probe';
+import { UploadProbe } from './upload-probe';
 
-/** A failure of the storage itself, as opposed to a malformed request; it is not the client's fault. */
+/** A failure of the storage itself, as opposed to a malformed request, so it is not the client's fault. */
 export class UploadStorageError extends Error {
   constructor(readonly cause: unknown) {
     super('Writing an uploaded file to storage failed.');
@@ -40,12 +40,12 @@ export class StorageUploadEngine implements StorageEngine {
   }
 
   private async store(file: Express.Multer.File): Promise<StoredUpload> {
-    const probe = new TextProbe();
+    const probe = new UploadProbe();
     // pipe() does not forward errors, so a broken request stream must fail the write itself.
     file.stream.once('error', (error) => probe.destroy(error));
     const { key, size, sha256 } = await this.storage.put(file.stream.pipe(probe), this.namespace);
     try {
-      const mimeType = await detectMimeType(this.storage, key, probe.isText);
+      const mimeType = await detectMimeType(probe.head, probe.isText);
       return { fieldName: file.fieldname, fileName: normalizeFileName(file.originalname), storageKey: key, size, sha256, mimeType };
     } catch (error) {
       await this.storage.delete(key);

@@ -1,12 +1,17 @@
 import { Transform, TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
 
+/** Bytes kept from the start of an upload for MIME sniffing. */
+export const SNIFF_BYTES = 256 * 1024;
+
 /**
- * Passes bytes through unchanged while checking whether they read as text: valid UTF-8
- * with no NUL byte. The check runs over the whole stream, chunk boundaries included.
+ * Passes bytes through unchanged while keeping the first `SNIFF_BYTES` of them and
+ * checking whether the whole stream reads as text: valid UTF-8 with no NUL byte.
  */
-export class TextProbe extends Transform {
+export class UploadProbe extends Transform {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly headChunks: Buffer[] = [];
+  private headLength = 0;
   private text = true;
 
   /** Whether every byte seen so far forms valid UTF-8 text without NUL bytes; final after 'end'. */
@@ -14,7 +19,17 @@ export class TextProbe extends Transform {
     return this.text;
   }
 
+  /** The first `SNIFF_BYTES` bytes, or all of them for a shorter stream. */
+  get head(): Buffer {
+    return Buffer.concat(this.headChunks, this.headLength);
+  }
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.headLength < SNIFF_BYTES) {
+      const part = chunk.subarray(0, SNIFF_BYTES - this.headLength);
+      this.headChunks.push(part);
+      this.headLength += part.length;
+    }
     if (this.text) this.text = !chunk.includes(0) && this.decodes(chunk, true);
     callback(null, chunk);
   }
