@@ -35,7 +35,8 @@ export class AttachmentLimitsService {
   }
 }
 
-function configuredMaxBytes(raw: unknown): number {
+/** Converts `SUPPORT_ATTACHMENT_MAX_SIZE_MB` to bytes, using the default of 25 MB for a missing or invalid value. */
+export function configuredMaxBytes(raw: unknown): number {
   const megabytes = Number(raw);
   return Math.floor((Number.isFinite(megabytes) && megabytes > 0 ? megabytes : DEFAULT_MAX_SIZE_MB) * MEBIBYTE);
 }
