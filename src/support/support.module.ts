@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 
 import { AttachmentsModule } from './attachments/attachments.module';
+import { RequestTypesModule } from './request-types/request-types.module';
 import { TemplatesModule } from './templates/templates.module';
 
 /** Groups the support feature modules. */
 @Module({
-  imports: [AttachmentsModule, TemplatesModule],
+  imports: [AttachmentsModule, RequestTypesModule, TemplatesModule],
 })
 export class SupportModule {}

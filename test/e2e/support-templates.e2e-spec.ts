@@ -72,6 +72,10 @@ describe('support templates', () => {
       await testApp.http().post('/api/support-templates/').set('Authorization', who().auth).send({ name: 'x', description: 'y' }).expect(403);
     });
 
+    it('checks permission before validation', async () => {
+      await testApp.http().post('/api/support-templates/').set('Authorization', user.auth).send({}).expect(403);
+    });
+
     it('validates the fields', async () => {
       const response = await testApp
         .http()

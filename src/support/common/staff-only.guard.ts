@@ -4,8 +4,8 @@ import { AuthenticatedRequest } from '../../common/auth/auth.decorators';
 import { NotAuthenticatedException, PermissionDeniedException } from '../../common/errors/app.exception';
 
 /**
- * Rejects non-staff callers before interceptors run. Upload routes use it so that a
- * caller who may not upload is rejected before any byte is stored; services check again.
+ * Rejects non-staff callers before interceptors and pipes run, so they get 403 before any
+ * body validation and before an upload stores a byte. Services check again.
  */
 @Injectable()
 export class StaffOnlyGuard implements CanActivate {

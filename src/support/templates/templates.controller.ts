@@ -27,6 +27,7 @@ export class TemplatesController {
   }
 
   @Post()
+  @UseGuards(StaffOnlyGuard)
   @ApiOperation({ operationId: 'support_templates_create' })
   create(@CurrentUser() user: User, @Body() body: TemplateWriteDto, @Urls() urls: ApiUrls): Promise<TemplateDto> {
     return this.templates.create(user, body, urls);
@@ -40,18 +41,21 @@ export class TemplatesController {
   }
 
   @Put(':uuid')
+  @UseGuards(StaffOnlyGuard)
   @ApiOperation({ operationId: 'support_templates_update' })
   update(@CurrentUser() user: User, @Param('uuid') uuid: string, @Body() body: TemplateWriteDto, @Urls() urls: ApiUrls): Promise<TemplateDto> {
     return this.templates.update(user, uuid, body, urls);
   }
 
   @Patch(':uuid')
+  @UseGuards(StaffOnlyGuard)
   @ApiOperation({ operationId: 'support_templates_partial_update' })
   partialUpdate(@CurrentUser() user: User, @Param('uuid') uuid: string, @Body() body: TemplatePatchDto, @Urls() urls: ApiUrls): Promise<TemplateDto> {
     return this.templates.update(user, uuid, body, urls);
   }
 
   @Delete(':uuid')
+  @UseGuards(StaffOnlyGuard)
   @HttpCode(204)
   @ApiOperation({ operationId: 'support_templates_destroy' })
   remove(@CurrentUser() user: User, @Param('uuid') uuid: string): Promise<void> {
@@ -74,6 +78,7 @@ export class TemplatesController {
   }
 
   @Post(':uuid/delete_attachments')
+  @UseGuards(StaffOnlyGuard)
   @HttpCode(200)
   @ApiOperation({ operationId: 'support_templates_delete_attachments' })
   deleteAttachments(
