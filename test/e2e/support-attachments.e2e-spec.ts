@@ -319,7 +319,9 @@ describe('support attachments', () => {
     });
 
     it.each(['put', 'patch'] as const)('rejects %s with 405', async (method) => {
-      await testApp.http()[method](`/api/support-attachments/${attachmentUuid}/`).set('Authorization', staff.auth).send({}).expect(405);
+      const response = await testApp.http()[method](`/api/support-attachments/${attachmentUuid}/`).set('Authorization', staff.auth).send({}).expect(405);
+      expect(response.body).toEqual({ detail: `Method "${method.toUpperCase()}" not allowed.` });
+      expect(response.headers.allow).toBe('GET, DELETE, HEAD, OPTIONS');
     });
   });
 

@@ -85,16 +85,20 @@ class RecordingBackendModule {
 }
 
 /**
- * Boots the app with `backend` behind the `SupportBackend` token.
- * NOTE: SupportModule does not provide the token yet, so this re-declares SupportModule
- * with a global module that provides the double. Once the real backend provider is part
- * of SupportModule, this becomes `builder.overrideProvider(SupportBackend).useValue(backend)`.
+ * Boots the app with `backend` behind the `SupportBackend` token. `overrideProvider`
+ * replaces the token where a module provides it. Where none does yet, SupportModule is
+ * re-declared with a global module that provides the double.
+ * NOTE: drop the global module once the real backend provider is part of SupportModule.
  */
 export function createSupportTestApp(backend: SupportBackend, options: TestAppOptions = {}): Promise<TestApp> {
   return createTestApp({
     ...options,
     configure: (builder: TestingModuleBuilder) => {
-      const withBackend = builder.overrideModule(SupportModule).useModule({ module: SupportModule, imports: [RecordingBackendModule.register(backend)] });
+      const withBackend = builder
+        .overrideProvider(SupportBackend)
+        .useValue(backend)
+        .overrideModule(SupportModule)
+        .useModule({ module: SupportModule, imports: [RecordingBackendModule.register(backend)] });
       return options.configure ? options.configure(withBackend) : withBackend;
     },
   });

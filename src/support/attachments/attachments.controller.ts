@@ -15,6 +15,8 @@ import { AttachmentCreateDto, AttachmentCreateMultipartDto } from './dto/attachm
 import { AttachmentFieldQueryDto, AttachmentListQueryDto } from './dto/attachment-list-query.dto';
 import { AttachmentDto } from './dto/attachment.dto';
 
+const ATTACHMENT_DETAIL_METHODS = ['GET', 'DELETE', 'HEAD', 'OPTIONS'];
+
 @ApiTags('support-attachments')
 @Controller('api/support-attachments')
 export class AttachmentsController {
@@ -59,12 +61,12 @@ export class AttachmentsController {
   @Put(':uuid')
   @ApiOperation({ operationId: 'support_attachments_update', deprecated: true, summary: 'Not allowed (405)' })
   update(): never {
-    throw methodNotAllowed('PUT');
+    throw methodNotAllowed('PUT', ATTACHMENT_DETAIL_METHODS);
   }
 
   @Patch(':uuid')
   @ApiOperation({ operationId: 'support_attachments_partial_update', deprecated: true, summary: 'Not allowed (405)' })
   partialUpdate(): never {
-    throw methodNotAllowed('PATCH');
+    throw methodNotAllowed('PATCH', ATTACHMENT_DETAIL_METHODS);
   }
 }

@@ -11,6 +11,8 @@ import { FeedbackListQueryDto } from './dto/feedback-list-query.dto';
 import { CreatedFeedbackDto, FeedbackDto } from './dto/feedback.dto';
 import { FeedbackService } from './feedback.service';
 
+const FEEDBACK_DETAIL_METHODS = ['GET', 'HEAD', 'OPTIONS'];
+
 @ApiTags('support-feedbacks')
 @Controller('api/support-feedbacks')
 export class FeedbackController {
@@ -40,18 +42,18 @@ export class FeedbackController {
   @Put(':uuid')
   @ApiOperation({ operationId: 'support_feedbacks_update', deprecated: true, summary: 'Not allowed (405)' })
   update(): never {
-    throw methodNotAllowed('PUT');
+    throw methodNotAllowed('PUT', FEEDBACK_DETAIL_METHODS);
   }
 
   @Patch(':uuid')
   @ApiOperation({ operationId: 'support_feedbacks_partial_update', deprecated: true, summary: 'Not allowed (405)' })
   partialUpdate(): never {
-    throw methodNotAllowed('PATCH');
+    throw methodNotAllowed('PATCH', FEEDBACK_DETAIL_METHODS);
   }
 
   @Delete(':uuid')
   @ApiOperation({ operationId: 'support_feedbacks_destroy', deprecated: true, summary: 'Not allowed (405)' })
   remove(): never {
-    throw methodNotAllowed('DELETE');
+    throw methodNotAllowed('DELETE', FEEDBACK_DETAIL_METHODS);
   }
 }
