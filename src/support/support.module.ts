@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { BackendsModule } from './backends/backends.module';
+import { SmaxModule } from './backends/smax/smax.module';
 import { CommentsModule } from './comments/comments.module';
 import { IssuesModule } from './issues/issues.module';
 import { PrioritiesModule } from './priorities/priorities.module';
@@ -11,6 +12,16 @@ import { SyncModule } from './sync/sync.module';
 
 /** Groups the support feature modules. */
 @Module({
-  imports: [BackendsModule, SupportUsersModule, StatusesModule, PrioritiesModule, ResourcesModule, IssuesModule, CommentsModule, SyncModule],
+  imports: [
+    BackendsModule,
+    SmaxModule,
+    SupportUsersModule,
+    StatusesModule,
+    PrioritiesModule,
+    ResourcesModule,
+    IssuesModule,
+    CommentsModule,
+    SyncModule,
+  ],
 })
 export class SupportModule {}
