@@ -118,7 +118,7 @@ export class SmaxOutboxDeliverer extends OutboxDeliverer {
     return { remoteId: issue.backendId ?? undefined };
   }
 
-  /** The issue row is gone by now, so the adapter gets what the row recorded. */
+  /** Passes the adapter what the row recorded, because the issue row is gone by now. */
   private async deleteIssue(delivery: OutboxDelivery): Promise<DeliveryResult> {
     const issue = Object.assign(new Issue(), { uuid: delivery.issueUuid ?? '', backendId: stringOf(delivery.payload.backendId) });
     await this.backend().deleteIssue(issue, this.dataSource.manager);
@@ -152,7 +152,7 @@ export class SmaxOutboxDeliverer extends OutboxDeliverer {
     return { remoteId: comment.backendId ?? undefined };
   }
 
-  /** The comment row is gone by now, so the adapter gets the SMAX comment Id the row recorded. */
+  /** Passes the adapter the SMAX comment Id the row recorded, because the comment row is gone by now. */
   private async deleteComment(delivery: OutboxDelivery): Promise<DeliveryResult> {
     const issue = await this.loadIssue(delivery);
     const backendId = stringOf(delivery.payload.backendId);
@@ -184,7 +184,7 @@ export class SmaxOutboxDeliverer extends OutboxDeliverer {
 
   /**
    * Links the comment to the SMAX comment its push made. A pull that ran before this link
-   * may have copied that SMAX comment as a new row of ours; the copy is removed, so the
+   * may have copied that SMAX comment as a new row of ours. Such a copy is removed, so the
    * comment shows once.
    */
   private async linkComment(manager: EntityManager, delivery: OutboxDelivery, result: DeliveryResult): Promise<void> {

@@ -16,7 +16,7 @@ export const SMAX_BACKEND_NAME = 'smax';
 /** Object type under which applied Request versions are recorded in `sync_remote_versions`. */
 export const SMAX_REQUEST_OBJECT = 'request';
 
-/** What applying one Request did to our copy. */
+/** Outcome of applying one Request to our copy. */
 export type RequestApplyOutcome =
   | { status: 'applied'; issueUuid: string }
   /** The Request's version was applied before, so nothing changed. */
@@ -27,11 +27,11 @@ export type RequestApplyOutcome =
 /**
  * The one code path by which webhooks and pulls apply a SMAX Request to our copy. It finds
  * the issue by its linked Request Id, or by the reference line our create wrote into the
- * description (a Request whose create response has not been applied yet), reads the
- * comments, then in one transaction records the Request's `LastUpdateTime` with
- * `acceptIfNewer` and applies only a newer version. Everything runs as a remote change, so
- * nothing it writes is pushed back to SMAX. Requests that belong to no issue of ours are
- * left alone, as Waldur does.
+ * description when the create's response has not been applied yet. It reads the comments
+ * first, then in one transaction records the Request's `LastUpdateTime` with `acceptIfNewer`
+ * and applies only a newer version. Everything runs as a remote change, so nothing it writes
+ * is pushed back to SMAX. Requests that belong to no issue of ours are left alone, as Waldur
+ * does.
  */
 @Injectable()
 export class SmaxRequestApplier {
@@ -42,7 +42,7 @@ export class SmaxRequestApplier {
     private readonly backends: SupportBackendProvider,
   ) {}
 
-  /** The SMAX adapter when SMAX is the active backend, else undefined. */
+  /** Returns the SMAX adapter when SMAX is the active backend, else undefined. */
   activeBackend(): SmaxBackend | undefined {
     const backend = this.backends.current();
     return backend instanceof SmaxBackend ? backend : undefined;
@@ -77,7 +77,7 @@ export class SmaxRequestApplier {
     });
   }
 
-  /** Id of our issue for the Request, by its linked Request Id, else by the reference line. */
+  /** Finds our issue's id for the Request, by its linked Request Id, else by the reference line. */
   private async findIssueId(request: SmaxRequestSnapshot): Promise<number | undefined> {
     const issues = this.dataSource.getRepository(Issue);
     const linked = await issues.findOne({ select: { id: true }, where: { backendName: SMAX_BACKEND_NAME, backendId: request.id } });
