@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { AttachmentsModule } from './attachments/attachments.module';
 import { BackendsModule } from './backends/backends.module';
+import { SmaxModule } from './backends/smax/smax.module';
 import { CommentsModule } from './comments/comments.module';
 import { FeedbackModule } from './feedback/feedback.module';
 import { IssuesModule } from './issues/issues.module';
@@ -18,6 +19,7 @@ import { TemplatesModule } from './templates/templates.module';
 @Module({
   imports: [
     BackendsModule,
+    SmaxModule,
     SupportUsersModule,
     StatusesModule,
     PrioritiesModule,
