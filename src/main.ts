@@ -18,9 +18,14 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
 
   const logger = app.get(Logger);
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const base = `http://${shownHost}:${config.port}`;
-  logger.log(`Deskbridge is listening on ${base}`, 'Bootstrap');
+  const wildcard = config.host === '0.0.0.0' || config.host === '::';
+  const base = `http://${wildcard ? '127.0.0.1' : config.host}:${config.port}`;
+  logger.log(
+    wildcard
+      ? `Deskbridge is listening on ${config.host}:${config.port}, all interfaces (${base} from this machine)`
+      : `Deskbridge is listening on ${base}`,
+    'Bootstrap',
+  );
   logger.log(`Swagger UI: ${base}/api/docs/  OpenAPI document: ${base}/api/schema/`, 'Bootstrap');
   logger.log(
     `Database: ${config.databaseUrl ? 'PostgreSQL from DATABASE_URL' : `embedded PGlite in ${config.dataDir}`}`,

@@ -18,7 +18,7 @@ const COMMANDS: CliCommand[] = [
   migrationGenerateCommand,
   {
     name: 'feedback-link',
-    summary: 'print the feedback link of a resolved issue',
+    summary: 'Print the feedback link of a resolved issue',
     help: 'Usage: npm run cli -- feedback-link <issue-uuid>',
     run: (args) => feedbackLinkCommand(args),
   },

@@ -1,3 +1,4 @@
+import { createStaff } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 describe('platform', () => {
@@ -54,6 +55,17 @@ describe('platform', () => {
       .send('{"username": ')
       .expect(400);
     expect(response.body.detail).toMatch(/JSON/);
+  });
+
+  it('rejects a null character in a body with 400', async () => {
+    const response = await testApp.http().post('/api-auth/password/').send({ username: 'a\u0000', password: 'x' }).expect(400);
+    expect(response.body).toEqual({ username: ['Null characters are not allowed.'] });
+  });
+
+  it('rejects a null character in a query with 400', async () => {
+    const staff = await createStaff(testApp.dataSource);
+    const response = await testApp.http().get('/api/users/?username=%00').set('Authorization', staff.auth).expect(400);
+    expect(response.body).toEqual({ username: ['Null characters are not allowed.'] });
   });
 
   it('echoes a request id', async () => {

@@ -71,6 +71,7 @@ export class DrfValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') rejectNullCharacters(value);
     if (metadata.type === 'query' && value && typeof value === 'object') {
       value = dropEmptyParameters(value as Record<string, unknown>);
     }
@@ -78,6 +79,24 @@ export class DrfValidationPipe extends ValidationPipe {
       value = {};
     }
     return super.transform(value, metadata);
+  }
+}
+
+/**
+ * Rejects strings holding U+0000, which PostgreSQL cannot store in text; DRF rejects them in
+ * every character field with the same message.
+ */
+function rejectNullCharacters(value: unknown, path = ''): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw ValidationFailedException.field(path || 'non_field_errors', 'Null characters are not allowed.');
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item) => rejectNullCharacters(item, path));
+    return;
+  }
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const [key, item] of Object.entries(value)) rejectNullCharacters(item, path ? `${path}.${key}` : key);
   }
 }
 
