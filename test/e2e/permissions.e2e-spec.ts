@@ -1,0 +1,206 @@
+import request from 'supertest';
+
+import { Comment } from '../../src/support/comments/comment.entity';
+import { Issue } from '../../src/support/issues/issue.entity';
+import { Priority } from '../../src/support/priorities/priority.entity';
+import { IssueStatus, IssueStatusType } from '../../src/support/statuses/issue-status.entity';
+import { SupportUser } from '../../src/support/support-users/support-user.entity';
+import { createUser, UserWithToken } from '../support/factories';
+import { PERMISSION_RULES, PermissionRole, PermissionRow, permissionRows } from '../support/permission-table';
+import {
+  createComment,
+  createIssue,
+  createProjectIssue,
+  createResource,
+  createSupportUser,
+  createSupportUserFor,
+  createSupportWorld,
+  hex,
+  linkTo,
+  SupportWorld,
+} from '../support/support-factories';
+import { createTestApp, TestApp } from '../support/test-app';
+
+type Method = 'get' | 'head' | 'post' | 'put' | 'patch' | 'delete';
+type Operation = (role: PermissionRole) => Promise<request.Response>;
+
+/** Summaries and descriptions of the seeded objects start with this, so lists can skip what the rows create. */
+const SEEDED = 'Seeded';
+
+describe('support permissions', () => {
+  let testApp: TestApp;
+  let world: SupportWorld;
+  /** A user with no role who is the caller of the personal issue and of one issue in the other project. */
+  let caller: UserWithToken;
+  /** An active user with no role whom the rows name as the caller of an issue. */
+  let bystander: UserWithToken;
+  let agent: SupportUser;
+
+  let customerIssue: Issue;
+  let projectIssue: Issue;
+  let personalIssue: Issue;
+  let callerIssueElsewhere: Issue;
+  let otherIssue: Issue;
+
+  let publicComment: Comment;
+  let agentInternalComment: Comment;
+  let memberInternalComment: Comment;
+  let agentInternalOnPersonal: Comment;
+  let callerInternalOnPersonal: Comment;
+
+  let resourceLink: string;
+  let issueStatus: IssueStatus;
+  let priority: Priority;
+  let sequence = 0;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    const dataSource = testApp.dataSource;
+    world = await createSupportWorld(dataSource);
+    caller = world.outsider;
+    bystander = await createUser(dataSource, { firstName: 'Bea', lastName: 'Bystander' });
+    agent = await createSupportUser(dataSource, { name: 'Helpdesk Agent' });
+
+    const staffId = world.staff.user.id;
+    customerIssue = await createIssue(dataSource, { summary: `${SEEDED} customer`, customerId: world.customer.id, callerId: staffId });
+    projectIssue = await createProjectIssue(dataSource, world.project, { summary: `${SEEDED} project`, callerId: staffId });
+    personalIssue = await createIssue(dataSource, { summary: `${SEEDED} personal`, callerId: caller.user.id });
+    callerIssueElsewhere = await createProjectIssue(dataSource, world.otherProject, { summary: `${SEEDED} elsewhere`, callerId: caller.user.id });
+    otherIssue = await createProjectIssue(dataSource, world.otherProject, { summary: `${SEEDED} other`, callerId: staffId });
+
+    const memberAccount = await createSupportUserFor(dataSource, world.member.user);
+    const callerAccount = await createSupportUserFor(dataSource, caller.user);
+    publicComment = await createComment(dataSource, projectIssue, agent, { description: `${SEEDED} public reply` });
+    agentInternalComment = await createComment(dataSource, projectIssue, agent, { description: `${SEEDED} agent note`, isPublic: false });
+    memberInternalComment = await createComment(dataSource, projectIssue, memberAccount, { description: `${SEEDED} member note`, isPublic: false });
+    agentInternalOnPersonal = await createComment(dataSource, personalIssue, agent, { description: `${SEEDED} agent note`, isPublic: false });
+    callerInternalOnPersonal = await createComment(dataSource, personalIssue, callerAccount, {
+      description: `${SEEDED} caller note`,
+      isPublic: false,
+    });
+
+    const resource = await createResource(dataSource, world.project);
+    resourceLink = linkTo('marketplace-resources', resource.uuid);
+    issueStatus = await dataSource.getRepository(IssueStatus).save({ name: 'Seeded status', type: IssueStatusType.ACTIVE });
+    priority = await dataSource.getRepository(Priority).findOneByOrFail({ name: 'High', backendName: 'basic' });
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  function userOf(role: Exclude<PermissionRole, 'anonymous'>): UserWithToken {
+    return role === 'caller' ? caller : world[role];
+  }
+
+  function call(method: Method, path: string, role: PermissionRole, body?: object): Promise<request.Response> {
+    let pending = testApp.http()[method](path);
+    if (role !== 'anonymous') pending = pending.set('Authorization', userOf(role).auth);
+    return body === undefined ? pending : pending.send(body);
+  }
+
+  /** Returns a name no earlier row used, for objects whose names must be unique. */
+  function unique(prefix: string): string {
+    sequence += 1;
+    return `${prefix} ${sequence}`;
+  }
+
+  function selfLink(role: PermissionRole): string {
+    return role === 'anonymous' ? linkTo('users', bystander.user.uuid) : linkTo('users', userOf(role).user.uuid);
+  }
+
+  const issuePath = (issue: Issue) => `/api/support-issues/${hex(issue.uuid)}/`;
+  const commentPath = (comment: Comment) => `/api/support-comments/${hex(comment.uuid)}/`;
+  const fileIssue = (role: PermissionRole, fields: object) =>
+    call('post', '/api/support-issues/', role, { summary: 'Filed in a permission test', ...fields });
+
+  const operations: Record<string, Operation> = {
+    'list seeded issues': (role) => call('get', `/api/support-issues/?summary=${SEEDED}`, role),
+    'count seeded issues (HEAD)': (role) => call('head', `/api/support-issues/?summary=${SEEDED}`, role),
+    'see customer issue': (role) => call('get', issuePath(customerIssue), role),
+    'see project issue': (role) => call('get', issuePath(projectIssue), role),
+    'see personal issue of caller': (role) => call('get', issuePath(personalIssue), role),
+    'see issue filed by caller in other project': (role) => call('get', issuePath(callerIssueElsewhere), role),
+    'see issue of other customer': (role) => call('get', issuePath(otherIssue), role),
+    'create issue without scope': (role) => fileIssue(role, { is_reported_manually: true }),
+    'create issue for customer': (role) => fileIssue(role, { is_reported_manually: true, customer: linkTo('customers', world.customer.uuid) }),
+    'create issue for project': (role) => fileIssue(role, { is_reported_manually: true, project: linkTo('projects', world.project.uuid) }),
+    'create issue for resource': (role) => fileIssue(role, { is_reported_manually: true, resource: resourceLink }),
+    'create issue for other customer': (role) =>
+      fileIssue(role, { is_reported_manually: true, customer: linkTo('customers', world.otherCustomer.uuid) }),
+    'create issue naming self as caller': (role) => fileIssue(role, { caller: selfLink(role) }),
+    'create issue naming another caller': (role) => fileIssue(role, { caller: linkTo('users', bystander.user.uuid) }),
+    'create issue naming no caller': (role) => fileIssue(role, {}),
+    'create issue with priority': (role) => fileIssue(role, { is_reported_manually: true, priority: priority.name }),
+    'create issue with assignee': (role) => fileIssue(role, { caller: selfLink(role), assignee: linkTo('support-users', agent.uuid) }),
+    'update project issue (PATCH)': (role) => call('patch', issuePath(projectIssue), role, { description: `Patched by ${role}` }),
+    'update project issue (PUT)': (role) => call('put', issuePath(projectIssue), role, { summary: `${SEEDED} project`, description: role }),
+    'update personal issue of caller': (role) => call('patch', issuePath(personalIssue), role, { description: `Patched by ${role}` }),
+    'delete project issue': async (role) => call('delete', issuePath(await createProjectIssue(testApp.dataSource, world.project)), role),
+    'sync project issue': (role) => call('post', `${issuePath(projectIssue)}sync/`, role),
+    'comment on customer issue': (role) => call('post', `${issuePath(customerIssue)}comment/`, role, { description: `Hello from ${role}` }),
+    'comment on project issue': (role) => call('post', `${issuePath(projectIssue)}comment/`, role, { description: `Hello from ${role}` }),
+    'comment internally on project issue': (role) =>
+      call('post', `${issuePath(projectIssue)}comment/`, role, { description: `Note from ${role}`, is_public: false }),
+    'comment on personal issue of caller': (role) => call('post', `${issuePath(personalIssue)}comment/`, role, { description: `Hi from ${role}` }),
+    'comment on issue filed by caller in other project': (role) =>
+      call('post', `${issuePath(callerIssueElsewhere)}comment/`, role, { description: `Hi from ${role}` }),
+
+    'list seeded comments': (role) => call('get', `/api/support-comments/?description=${SEEDED}`, role),
+    'count seeded comments (HEAD)': (role) => call('head', `/api/support-comments/?description=${SEEDED}`, role),
+    'list internal comments of project issue': (role) =>
+      call('get', `/api/support-comments/?issue_uuid=${hex(projectIssue.uuid)}&is_public=false&description=${SEEDED}`, role),
+    'see public comment': (role) => call('get', commentPath(publicComment), role),
+    'see internal comment of an agent': (role) => call('get', commentPath(agentInternalComment), role),
+    'see internal comment of member': (role) => call('get', commentPath(memberInternalComment), role),
+    'see internal comment on personal issue': (role) => call('get', commentPath(agentInternalOnPersonal), role),
+    'see own internal comment of caller': (role) => call('get', commentPath(callerInternalOnPersonal), role),
+    'edit public comment (PATCH)': (role) => call('patch', commentPath(publicComment), role, { description: `${SEEDED} public reply by ${role}` }),
+    'edit public comment (PUT)': (role) =>
+      call('put', commentPath(publicComment), role, { description: `${SEEDED} public reply by ${role}`, is_public: true }),
+    'edit own internal comment of member': (role) => call('patch', commentPath(memberInternalComment), role, { description: `${SEEDED} member note` }),
+    'delete public comment': async (role) => call('delete', commentPath(await createComment(testApp.dataSource, projectIssue, agent)), role),
+    'create comment on the collection': (role) =>
+      call('post', '/api/support-comments/', role, { issue: linkTo('support-issues', projectIssue.uuid), description: 'Direct' }),
+
+    'list support users': (role) => call('get', '/api/support-users/', role),
+    'see support user': (role) => call('get', `/api/support-users/${hex(agent.uuid)}/`, role),
+    'list issue statuses': (role) => call('get', '/api/support-issue-statuses/', role),
+    'see issue status': (role) => call('get', `/api/support-issue-statuses/${hex(issueStatus.uuid)}/`, role),
+    'create issue status': (role) => call('post', '/api/support-issue-statuses/', role, { name: unique('Status'), type: IssueStatusType.ACTIVE }),
+    'update issue status': (role) => call('patch', `/api/support-issue-statuses/${hex(issueStatus.uuid)}/`, role, { name: unique('Status') }),
+    'delete issue status': async (role) => {
+      const status = await testApp.dataSource.getRepository(IssueStatus).save({ name: unique('Doomed status'), type: IssueStatusType.ACTIVE });
+      return call('delete', `/api/support-issue-statuses/${hex(status.uuid)}/`, role);
+    },
+    'list priorities': (role) => call('get', '/api/support-priorities/', role),
+    'see priority': (role) => call('get', `/api/support-priorities/${hex(priority.uuid)}/`, role),
+    'create priority': (role) => call('post', '/api/support-priorities/', role, { name: unique('Priority') }),
+    'update priority': (role) => call('patch', `/api/support-priorities/${hex(priority.uuid)}/`, role, { description: `Edited by ${role}` }),
+    'delete priority': async (role) => {
+      const doomed = await testApp.dataSource.getRepository(Priority).save({ name: unique('Doomed priority'), backendName: 'basic' });
+      return call('delete', `/api/support-priorities/${hex(doomed.uuid)}/`, role);
+    },
+  };
+
+  const rows = permissionRows();
+
+  it('has a request for every operation in the table', () => {
+    expect(Object.keys(operations).sort()).toEqual(Object.keys(PERMISSION_RULES).sort());
+  });
+
+  it('covers at least 150 rows', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(150);
+  });
+
+  it.each(rows)('$role: $operation → $status', async (row: PermissionRow) => {
+    const response = await operations[row.operation](row.role);
+
+    expect(response.status).toBe(row.status);
+    // A HEAD response has no body to check.
+    const hasBody = response.request.method !== 'HEAD';
+    if (row.status === 401 && hasBody) expect(response.body).toEqual({ detail: 'Authentication credentials were not provided.' });
+    if ((row.status === 403 || row.status === 404) && hasBody) expect(typeof response.body.detail).toBe('string');
+    if (row.count !== undefined) expect(response.headers['x-result-count']).toBe(String(row.count));
+  });
+});
