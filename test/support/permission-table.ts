@@ -9,6 +9,10 @@
  * a customer with one project where the owner, a project admin, a project manager and a
  * member hold their roles, a second customer and project where nobody does, and a caller
  * who holds no role but files personal issues and one issue in the second project.
+ *
+ * Attachments follow the issue they belong to: staff, global support, owners of its
+ * customer, anyone with a role in its project and its caller see and add them. Deleting
+ * is for staff, the uploader and owners of the issue's customer.
  */
 
 /** The callers the rules distinguish, in the column order of the tables below. */
@@ -34,6 +38,13 @@ export interface PermissionRow {
   status: number;
   count?: number;
 }
+
+// The statistics count open issues, so their rows come before the rows that file issues.
+//                                           staff support owner admin manager member caller anon
+const STATISTICS_RULES: Record<string, OperationRule> = {
+  'statistics: open issues': { statuses: [200, 200, 200, 200, 200, 200, 200, 401], counts: [5, 5, 2, 1, 1, 1, 2] },
+  'statistics: closed this month': { statuses: [200, 200, 200, 200, 200, 200, 200, 401], counts: [1, 1, 1, 1, 1, 1, 0] },
+};
 
 //                                           staff support owner admin manager member caller anon
 const ISSUE_RULES: Record<string, OperationRule> = {
@@ -99,10 +110,64 @@ const REFERENCE_RULES: Record<string, OperationRule> = {
   'delete priority': { statuses: [204, 403, 403, 403, 403, 403, 403, 401] },
 };
 
-/** Every operation with its rule; the spec must implement each name. */
+//                                           staff support owner admin manager member caller anon
+const ATTACHMENT_RULES: Record<string, OperationRule> = {
+  'list attachments of customer issue': { statuses: [200, 200, 200, 200, 200, 200, 200, 401], counts: [1, 1, 1, 0, 0, 0, 0] },
+  'list attachments of project issue': { statuses: [200, 200, 200, 200, 200, 200, 200, 401], counts: [1, 1, 1, 1, 1, 1, 0] },
+  'list attachments of personal issue': { statuses: [200, 200, 200, 200, 200, 200, 200, 401], counts: [1, 1, 0, 0, 0, 0, 1] },
+  'count attachments of project issue (HEAD)': { statuses: [200, 200, 200, 200, 200, 200, 200, 401], counts: [1, 1, 1, 1, 1, 1, 0] },
+  'see attachment of customer issue': { statuses: [200, 200, 200, 404, 404, 404, 404, 401] },
+  'see attachment of project issue': { statuses: [200, 200, 200, 200, 200, 200, 404, 401] },
+  'see attachment of personal issue': { statuses: [200, 200, 404, 404, 404, 404, 200, 401] },
+  'see attachment of issue filed by caller in other project': { statuses: [200, 200, 404, 404, 404, 404, 200, 401] },
+  'download attachment of project issue': { statuses: [200, 200, 200, 200, 200, 200, 404, 401] },
+  'download attachment of personal issue': { statuses: [200, 200, 404, 404, 404, 404, 200, 401] },
+  'add attachment to customer issue': { statuses: [201, 201, 201, 400, 400, 400, 400, 401] },
+  'add attachment to project issue': { statuses: [201, 201, 201, 201, 201, 201, 400, 401] },
+  'add attachment to personal issue': { statuses: [201, 201, 400, 400, 400, 400, 201, 401] },
+  'delete attachment of project issue': { statuses: [204, 403, 204, 403, 403, 403, 404, 401] },
+  'delete attachment of personal issue': { statuses: [204, 403, 404, 404, 404, 404, 403, 401] },
+  'delete own attachment of personal issue': { statuses: [204, 204, 404, 404, 404, 404, 204, 401] },
+  'update attachment': { statuses: [405, 405, 405, 405, 405, 405, 405, 401] },
+};
+
+//                                           staff support owner admin manager member caller anon
+const FEEDBACK_RULES: Record<string, OperationRule> = {
+  'list feedbacks': { statuses: [200, 200, 403, 403, 403, 403, 403, 401], counts: [1, 1, 0, 0, 0, 0, 0] },
+  'see feedback': { statuses: [200, 200, 403, 403, 403, 403, 403, 401] },
+  'submit feedback with a token': { statuses: [201, 201, 201, 201, 201, 201, 201, 201] },
+  'read feedback report': { statuses: [200, 200, 403, 403, 403, 403, 403, 401] },
+  'read feedback average report': { statuses: [200, 200, 403, 403, 403, 403, 403, 401] },
+  'delete feedback': { statuses: [405, 405, 405, 405, 405, 405, 405, 401] },
+};
+
+//                                           staff support owner admin manager member caller anon
+const TEMPLATE_RULES: Record<string, OperationRule> = {
+  'list templates': { statuses: [200, 200, 200, 200, 200, 200, 200, 401] },
+  'see template': { statuses: [200, 200, 200, 200, 200, 200, 200, 401] },
+  'create template': { statuses: [201, 403, 403, 403, 403, 403, 403, 401] },
+  'update template': { statuses: [200, 403, 403, 403, 403, 403, 403, 401] },
+  'delete template': { statuses: [204, 403, 403, 403, 403, 403, 403, 401] },
+  'add template attachments': { statuses: [201, 403, 403, 403, 403, 403, 403, 401] },
+  'delete template attachments': { statuses: [200, 403, 403, 403, 403, 403, 403, 401] },
+  'list request types': { statuses: [200, 200, 200, 200, 200, 200, 200, 401] },
+  'see request type': { statuses: [200, 200, 200, 200, 200, 200, 200, 401] },
+  'list request types for admins': { statuses: [200, 403, 403, 403, 403, 403, 403, 401] },
+  'create request type': { statuses: [201, 403, 403, 403, 403, 403, 403, 401] },
+  'update request type': { statuses: [200, 403, 403, 403, 403, 403, 403, 401] },
+  'deactivate request type': { statuses: [200, 403, 403, 403, 403, 403, 403, 401] },
+  'reorder request types': { statuses: [200, 403, 403, 403, 403, 403, 403, 401] },
+  'delete request type': { statuses: [204, 403, 403, 403, 403, 403, 403, 401] },
+};
+
+/** Every operation with its rule, in the order the rows run; the spec must implement each name. */
 export const PERMISSION_RULES: Readonly<Record<string, OperationRule>> = {
+  ...STATISTICS_RULES,
   ...ISSUE_RULES,
   ...COMMENT_RULES,
+  ...ATTACHMENT_RULES,
+  ...FEEDBACK_RULES,
+  ...TEMPLATE_RULES,
   ...REFERENCE_RULES,
 };
 
