@@ -1,6 +1,8 @@
 import request from 'supertest';
 
 import { Comment } from '../../src/support/comments/comment.entity';
+import { Feedback } from '../../src/support/feedback/feedback.entity';
+import { FeedbackTokenService } from '../../src/support/feedback/feedback-token.service';
 import { Issue } from '../../src/support/issues/issue.entity';
 import { Priority } from '../../src/support/priorities/priority.entity';
 import { IssueStatus, IssueStatusType } from '../../src/support/statuses/issue-status.entity';
@@ -9,6 +11,7 @@ import { UserWithToken } from '../support/factories';
 import { OpenApiContract } from '../support/openapi-contract';
 import {
   createComment,
+  createFeedback,
   createIssue,
   createProjectIssue,
   createResource,
@@ -22,10 +25,11 @@ import {
 import { createTestApp, TestApp } from '../support/test-app';
 
 const contract = new OpenApiContract();
+const identityContract = new OpenApiContract('waldur-identity-openapi-8.0.5.yaml');
 
-/** Asserts that `body` conforms to component `schemaName` of the support schema. */
-function expectConforms(schemaName: string, body: unknown): void {
-  expect(contract.errors(schemaName, body)).toEqual([]);
+/** Asserts that `body` conforms to component `schemaName` of the support schema, or of another contract. */
+function expectConforms(schemaName: string, body: unknown, against: OpenApiContract = contract): void {
+  expect(against.errors(schemaName, body)).toEqual([]);
 }
 
 /** Asserts the pagination headers of a list response and returns its total. */
@@ -39,13 +43,13 @@ function expectPaginationHeaders(response: request.Response): number {
 }
 
 /** Asserts a list: 200, pagination headers, at least `minimum` items, and each item against `schemaName`. */
-function expectList(response: request.Response, schemaName: string, minimum = 1): void {
+function expectList(response: request.Response, schemaName: string, minimum = 1, against: OpenApiContract = contract): void {
   expect(response.status).toBe(200);
   const total = expectPaginationHeaders(response);
   expect(Array.isArray(response.body)).toBe(true);
   expect(response.body.length).toBeGreaterThanOrEqual(minimum);
   expect(total).toBeGreaterThanOrEqual(response.body.length);
-  for (const item of response.body) expectConforms(schemaName, item);
+  for (const item of response.body) expectConforms(schemaName, item, against);
 }
 
 /** Asserts a HEAD on a list: 200, the same headers as GET, and no body. */
@@ -332,6 +336,302 @@ describe('support API contract', () => {
       const response = await as(world.staff).get(`/api/support-users/${hex(agent.uuid)}/`);
       expect(response.status).toBe(200);
       expectConforms('SupportUser', response.body);
+    });
+  });
+
+  describe('attachments', () => {
+    let attachment: { uuid: string; file: string };
+
+    const upload = (user: UserWithToken, issue: Issue) =>
+      testApp
+        .http()
+        .post('/api/support-attachments/')
+        .set('Authorization', user.auth)
+        .field('issue', linkTo('support-issues', issue.uuid))
+        .attach('file', Buffer.from('log line\n'), { filename: 'server.log', contentType: 'text/plain' });
+
+    beforeAll(async () => {
+      attachment = (await upload(world.member, projectIssue).expect(201)).body;
+    });
+
+    it('create', async () => {
+      const response = await upload(world.owner, projectIssue);
+      expect(response.status).toBe(201);
+      expectConforms('Attachment', response.body);
+    });
+
+    it.each(['staff', 'member'] as const)('list as %s', async (role) => {
+      expectList(await as(world[role]).get('/api/support-attachments/'), 'Attachment');
+    });
+
+    it('count (HEAD)', async () => {
+      expectCount(await as(world.staff).head('/api/support-attachments/'));
+    });
+
+    it('retrieve', async () => {
+      const response = await as(world.projectManager).get(`/api/support-attachments/${attachment.uuid}/`);
+      expect(response.status).toBe(200);
+      expectConforms('Attachment', response.body);
+    });
+
+    it('retrieve some fields', async () => {
+      const response = await as(world.staff).get(`/api/support-attachments/${attachment.uuid}/?field=uuid&field=file_name`);
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ uuid: attachment.uuid, file_name: 'server.log' });
+    });
+
+    it('download the file', async () => {
+      const response = await as(world.member).get(new URL(attachment.file).pathname);
+      expect(response.status).toBe(200);
+      expect(response.text).toBe('log line\n');
+    });
+
+    it('rejects update', async () => {
+      const response = await as(world.staff).patch(`/api/support-attachments/${attachment.uuid}/`, { file_name: 'x' });
+      expect(response.status).toBe(405);
+      expect(typeof response.body.detail).toBe('string');
+    });
+
+    it('delete', async () => {
+      const doomed = (await upload(world.staff, projectIssue).expect(201)).body;
+      const response = await as(world.staff).delete(`/api/support-attachments/${doomed.uuid}/`);
+      expect(response.status).toBe(204);
+      expect(response.text).toBe('');
+    });
+  });
+
+  describe('templates', () => {
+    let template: { uuid: string };
+
+    beforeAll(async () => {
+      template = (await as(world.staff).post('/api/support-templates/', { name: 'VM quota', description: 'Cores and RAM', issue_type: 'CHANGE_REQUEST' }).expect(201)).body;
+      await testApp
+        .http()
+        .post(`/api/support-templates/${template.uuid}/create_attachments/`)
+        .set('Authorization', world.staff.auth)
+        .attach('attachments', Buffer.from('form'), { filename: 'form.txt', contentType: 'text/plain' })
+        .expect(201);
+    });
+
+    it('list', async () => {
+      expectList(await as(world.member).get('/api/support-templates/'), 'Template');
+    });
+
+    it('count (HEAD)', async () => {
+      expectCount(await as(world.member).head('/api/support-templates/'));
+    });
+
+    it('retrieve', async () => {
+      const response = await as(world.member).get(`/api/support-templates/${template.uuid}/`);
+      expect(response.status).toBe(200);
+      expectConforms('Template', response.body);
+      expect(response.body.attachments).toHaveLength(1);
+    });
+
+    it('create', async () => {
+      const response = await as(world.staff).post('/api/support-templates/', { name: 'Access', description: 'Which system?' });
+      expect(response.status).toBe(201);
+      expectConforms('Template', response.body);
+    });
+
+    it('update (PUT)', async () => {
+      const response = await as(world.staff).put(`/api/support-templates/${template.uuid}/`, { name: 'VM quota', description: 'Cores, RAM, disk' });
+      expect(response.status).toBe(200);
+      expectConforms('Template', response.body);
+    });
+
+    it('update (PATCH)', async () => {
+      const response = await as(world.staff).patch(`/api/support-templates/${template.uuid}/`, { issue_type: 'SERVICE_REQUEST' });
+      expect(response.status).toBe(200);
+      expectConforms('Template', response.body);
+    });
+
+    it('create_attachments action', async () => {
+      const response = await testApp
+        .http()
+        .post(`/api/support-templates/${template.uuid}/create_attachments/`)
+        .set('Authorization', world.staff.auth)
+        .attach('attachments', Buffer.from('more'), { filename: 'more.txt', contentType: 'text/plain' });
+      expect(response.status).toBe(201);
+      expectConforms('Template', response.body);
+    });
+
+    it('delete_attachments action', async () => {
+      const response = await as(world.staff).post(`/api/support-templates/${template.uuid}/delete_attachments/`, { attachment_ids: [] });
+      expect(response.status).toBe(200);
+      expectConforms('Template', response.body);
+    });
+
+    it('delete', async () => {
+      const doomed = (await as(world.staff).post('/api/support-templates/', { name: 'Doomed', description: 'Soon gone' }).expect(201)).body;
+      const response = await as(world.staff).delete(`/api/support-templates/${doomed.uuid}/`);
+      expect(response.status).toBe(204);
+      expect(response.text).toBe('');
+    });
+  });
+
+  describe('request types', () => {
+    let requestType: { uuid: string };
+
+    const createRequestType = async (name: string) =>
+      (await as(world.staff).post('/api/support-request-types-admin/', { name, issue_type_name: 'Service Request' }).expect(201)).body;
+
+    beforeAll(async () => {
+      requestType = await createRequestType('Get access');
+    });
+
+    it('list', async () => {
+      expectList(await as(world.member).get('/api/support-request-types/'), 'RequestType');
+    });
+
+    it('count (HEAD)', async () => {
+      expectCount(await as(world.member).head('/api/support-request-types/'));
+    });
+
+    it('retrieve', async () => {
+      const response = await as(world.member).get(`/api/support-request-types/${requestType.uuid}/`);
+      expect(response.status).toBe(200);
+      expectConforms('RequestType', response.body);
+    });
+
+    it('list for admins', async () => {
+      expectList(await as(world.staff).get('/api/support-request-types-admin/'), 'RequestTypeAdmin');
+    });
+
+    it('count for admins (HEAD)', async () => {
+      expectCount(await as(world.staff).head('/api/support-request-types-admin/'));
+    });
+
+    it('retrieve for admins', async () => {
+      const response = await as(world.staff).get(`/api/support-request-types-admin/${requestType.uuid}/`);
+      expect(response.status).toBe(200);
+      expectConforms('RequestTypeAdmin', response.body);
+    });
+
+    it('create', async () => {
+      const response = await as(world.staff).post('/api/support-request-types-admin/', { name: 'Report a bug', issue_type_name: 'Incident', order: 3 });
+      expect(response.status).toBe(201);
+      expectConforms('RequestTypeAdmin', response.body);
+    });
+
+    it('update (PUT)', async () => {
+      const response = await as(world.staff).put(`/api/support-request-types-admin/${requestType.uuid}/`, {
+        name: 'Get access',
+        issue_type_name: 'Service Request',
+        is_active: true,
+      });
+      expect(response.status).toBe(200);
+      expectConforms('RequestTypeAdmin', response.body);
+    });
+
+    it('update (PATCH)', async () => {
+      const response = await as(world.staff).patch(`/api/support-request-types-admin/${requestType.uuid}/`, { order: 7 });
+      expect(response.status).toBe(200);
+      expectConforms('RequestTypeAdmin', response.body);
+    });
+
+    it('deactivate and activate actions', async () => {
+      const deactivated = await as(world.staff).post(`/api/support-request-types-admin/${requestType.uuid}/deactivate/`);
+      expect(deactivated.status).toBe(200);
+      expectConforms('RequestTypeAdmin', deactivated.body);
+
+      const activated = await as(world.staff).post(`/api/support-request-types-admin/${requestType.uuid}/activate/`);
+      expect(activated.status).toBe(200);
+      expectConforms('RequestTypeAdmin', activated.body);
+    });
+
+    it('reorder action', async () => {
+      const response = await as(world.staff).post('/api/support-request-types-admin/reorder/', [{ uuid: requestType.uuid, order: 1 }]);
+      expect(response.status).toBe(200);
+      const rows = Array.isArray(response.body) ? response.body : [response.body];
+      for (const row of rows) expectConforms('RequestTypeAdmin', row);
+    });
+
+    it('delete', async () => {
+      const doomed = await createRequestType('Doomed type');
+      const response = await as(world.staff).delete(`/api/support-request-types-admin/${doomed.uuid}/`);
+      expect(response.status).toBe(204);
+      expect(response.text).toBe('');
+    });
+  });
+
+  describe('feedback and reports', () => {
+    let feedback: Feedback;
+
+    beforeAll(async () => {
+      const resolved = await createIssue(testApp.dataSource, { status: 'Resolved', callerId: world.member.user.id });
+      feedback = await createFeedback(testApp.dataSource, resolved, { evaluation: 9 });
+    });
+
+    it('create', async () => {
+      const issue = await createIssue(testApp.dataSource, { status: 'Resolved', feedbackRequestedAt: new Date() });
+      const token = testApp.app.get(FeedbackTokenService).tokenFor(issue);
+      const response = await testApp.http().post('/api/support-feedbacks/').send({ token, evaluation: 10, comment: 'Great' });
+      expect(response.status).toBe(201);
+      expectConforms('CreateFeedback', response.body);
+    });
+
+    it('list', async () => {
+      expectList(await as(world.support).get('/api/support-feedbacks/'), 'Feedback');
+    });
+
+    it('count (HEAD)', async () => {
+      expectCount(await as(world.support).head('/api/support-feedbacks/'));
+    });
+
+    it('retrieve', async () => {
+      const response = await as(world.staff).get(`/api/support-feedbacks/${hex(feedback.uuid)}/`);
+      expect(response.status).toBe(200);
+      expectConforms('Feedback', response.body);
+    });
+
+    it('feedback report', async () => {
+      const response = await as(world.staff).get('/api/support-feedback-report/');
+      expect(response.status).toBe(200);
+      expect(response.body['9']).toBeGreaterThanOrEqual(1);
+      for (const count of Object.values(response.body)) expect(Number.isInteger(count)).toBe(true);
+    });
+
+    it('feedback average report', async () => {
+      const response = await as(world.staff).get('/api/support-feedback-average-report/');
+      expect(response.status).toBe(200);
+      expect(typeof response.body).toBe('number');
+    });
+
+    it.each(['staff', 'member', 'outsider'] as const)('statistics as %s', async (role) => {
+      const response = await as(world[role]).get('/api/support-statistics/');
+      expect(response.status).toBe(200);
+      expectConforms('SupportStats', response.body);
+    });
+  });
+
+  describe('identity used by the support API', () => {
+    it('current user', async () => {
+      const response = await as(world.member).get('/api/users/me/');
+      expect(response.status).toBe(200);
+      expectConforms('User', response.body, identityContract);
+    });
+
+    it('users list', async () => {
+      expectList(await as(world.staff).get('/api/users/'), 'User', 1, identityContract);
+    });
+
+    it('customer', async () => {
+      expectList(await as(world.owner).get('/api/customers/'), 'Customer', 1, identityContract);
+      const response = await as(world.owner).get(`/api/customers/${hex(world.customer.uuid)}/`);
+      expect(response.status).toBe(200);
+      expectConforms('Customer', response.body, identityContract);
+    });
+
+    it('project', async () => {
+      expectList(await as(world.member).get('/api/projects/'), 'Project', 1, identityContract);
+      const response = await as(world.member).get(`/api/projects/${hex(world.project.uuid)}/`);
+      expect(response.status).toBe(200);
+      expectConforms('Project', response.body, identityContract);
+    });
+
+    it('project users', async () => {
+      expectList(await as(world.staff).get(`/api/projects/${hex(world.project.uuid)}/list_users/`), 'UserRoleDetails', 1, identityContract);
     });
   });
 });

@@ -43,6 +43,7 @@ const NULLABLE_OVERRIDES: Record<string, string[]> = {
   ],
   Comment: ['author_uuid', 'author_user', 'author_email'],
   Attachment: ['file'],
+  UserRoleDetails: ['user_image', 'created_by_full_name', 'created_by_uuid'],
 };
 
 /** Values Deskbridge adds to a schema enum: ACTIVE (2) marks the open statuses of the built-in desk. */
@@ -50,9 +51,10 @@ const ENUM_EXTENSIONS: Record<string, unknown[]> = {
   IssueStatusType: [2],
 };
 
-/** URL properties that may be the empty string, which is how Waldur renders a blank URL field. */
+/** URL and email properties that may be the empty string, which is how Waldur renders a blank one. */
 const BLANK_ALLOWED: Record<string, string[]> = {
   Priority: ['icon_url'],
+  Customer: ['email'],
 };
 
 /** Validates response bodies against the component schemas of a reference OpenAPI file. */
