@@ -1,8 +1,18 @@
 import request from 'supertest';
 
+import { FeedbackTokenService } from '../../src/support/feedback/feedback-token.service';
 import { Issue } from '../../src/support/issues/issue.entity';
 import { createUser } from '../support/factories';
-import { createIssue, createProjectIssue, createResource, createSupportWorld, hex, linkTo, SupportWorld } from '../support/support-factories';
+import {
+  createIssue,
+  createProjectIssue,
+  createResource,
+  createSupportWorld,
+  hex,
+  linkTo,
+  SupportWorld,
+  updateSettings,
+} from '../support/support-factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /** Asserts a DRF field error body: exactly `fields` as keys, each with a list of messages. */
@@ -282,6 +292,93 @@ describe('support request validation', () => {
     it('rejects a priority icon that is no URL', async () => {
       const response = await testApp.http().post('/api/support-priorities/').set('Authorization', world.staff.auth).send({ name: 'Iconic', icon_url: 'icon' });
       expectFieldErrors(response, ['icon_url']);
+    });
+  });
+
+  describe('attachment upload', () => {
+    const MEBIBYTE = 1024 * 1024;
+
+    function upload(content: Buffer, fileName = 'data.bin') {
+      return testApp
+        .http()
+        .post('/api/support-attachments/')
+        .set('Authorization', world.member.auth)
+        .field('issue', linkTo('support-issues', projectIssue.uuid))
+        .attach('file', content, { filename: fileName, contentType: 'application/octet-stream' });
+    }
+
+    afterEach(async () => {
+      await updateSettings(testApp, { SUPPORT_ATTACHMENT_MAX_SIZE_MB: 25, ATLASSIAN_EXCLUDED_ATTACHMENT_TYPES: '' });
+    });
+
+    it('rejects an oversize file with 413 stating the limit', async () => {
+      await updateSettings(testApp, { SUPPORT_ATTACHMENT_MAX_SIZE_MB: 1 });
+      const response = await upload(Buffer.alloc(MEBIBYTE + 1, 1));
+      expect(response.status).toBe(413);
+      expect(Object.keys(response.body)).toEqual(['detail']);
+      expect(response.body.detail).toContain('1 MB');
+    });
+
+    it('accepts a file of exactly the limit', async () => {
+      await updateSettings(testApp, { SUPPORT_ATTACHMENT_MAX_SIZE_MB: 1 });
+      const response = await upload(Buffer.alloc(MEBIBYTE, 1));
+      expect(response.status).toBe(201);
+      expect(response.body.file_size).toBe(MEBIBYTE);
+    });
+
+    it('rejects a JSON body with 415', async () => {
+      const response = await testApp
+        .http()
+        .post('/api/support-attachments/')
+        .set('Authorization', world.member.auth)
+        .send({ issue: linkTo('support-issues', projectIssue.uuid), file: 'aGVsbG8=' });
+      expect(response.status).toBe(415);
+      expect(response.body).toEqual({ detail: 'Unsupported media type "application/json" in request.' });
+    });
+
+    it('rejects a missing file', async () => {
+      const response = await testApp
+        .http()
+        .post('/api/support-attachments/')
+        .set('Authorization', world.member.auth)
+        .field('issue', linkTo('support-issues', projectIssue.uuid));
+      expectFieldErrors(response, ['file']);
+    });
+
+    it('rejects a missing issue', async () => {
+      const response = await testApp
+        .http()
+        .post('/api/support-attachments/')
+        .set('Authorization', world.member.auth)
+        .attach('file', Buffer.from('x'), 'x.txt');
+      expectFieldErrors(response, ['issue']);
+    });
+
+    it('rejects an excluded extension', async () => {
+      await updateSettings(testApp, { ATLASSIAN_EXCLUDED_ATTACHMENT_TYPES: '.exe' });
+      const response = await upload(Buffer.from('MZ'), 'setup.exe');
+      expectFieldErrors(response, ['file']);
+    });
+  });
+
+  describe('feedback', () => {
+    async function submit(body: object) {
+      const issue = await createIssue(testApp.dataSource, { status: 'Resolved', feedbackRequestedAt: new Date() });
+      const token = testApp.app.get(FeedbackTokenService).tokenFor(issue);
+      return testApp.http().post('/api/support-feedbacks/').send({ token, ...body });
+    }
+
+    it.each([0, 11, 2.5])('rejects evaluation %s', async (evaluation) => {
+      expectFieldErrors(await submit({ evaluation }), ['evaluation']);
+    });
+
+    it('rejects a missing evaluation', async () => {
+      expectFieldErrors(await submit({}), ['evaluation']);
+    });
+
+    it('rejects a missing token', async () => {
+      const response = await testApp.http().post('/api/support-feedbacks/').send({ evaluation: 5 });
+      expectFieldErrors(response, ['token']);
     });
   });
 });
