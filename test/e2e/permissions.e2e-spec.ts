@@ -314,6 +314,10 @@ describe('support permissions', () => {
       call('post', '/api/support-request-types-admin/reorder/', role, [{ uuid: hex(requestType.uuid), order: 5 }]),
     'delete request type': async (role) => call('delete', `/api/support-request-types-admin/${hex((await createRequestType()).uuid)}/`, role),
 
+    'list sync outbox': (role) => call('get', '/api/support-sync-outbox/', role),
+    'list webhook deliveries': (role) => call('get', '/api/support-sync-deliveries/', role),
+    'read sync status': (role) => call('get', '/api/support-sync-status/', role),
+
     'list support users': (role) => call('get', '/api/support-users/', role),
     'see support user': (role) => call('get', `/api/support-users/${hex(agent.uuid)}/`, role),
     'list issue statuses': (role) => call('get', '/api/support-issue-statuses/', role),

@@ -160,6 +160,14 @@ const TEMPLATE_RULES: Record<string, OperationRule> = {
   'delete request type': { statuses: [204, 403, 403, 403, 403, 403, 403, 401] },
 };
 
+// The outbox and the webhook inbox carry comment bodies, internal ones included.
+//                                           staff support owner admin manager member caller anon
+const SYNC_RULES: Record<string, OperationRule> = {
+  'list sync outbox': { statuses: [200, 403, 403, 403, 403, 403, 403, 401] },
+  'list webhook deliveries': { statuses: [200, 403, 403, 403, 403, 403, 403, 401] },
+  'read sync status': { statuses: [200, 403, 403, 403, 403, 403, 403, 401] },
+};
+
 /** Every operation with its rule, in the order the rows run; the spec must implement each name. */
 export const PERMISSION_RULES: Readonly<Record<string, OperationRule>> = {
   ...STATISTICS_RULES,
@@ -169,6 +177,7 @@ export const PERMISSION_RULES: Readonly<Record<string, OperationRule>> = {
   ...FEEDBACK_RULES,
   ...TEMPLATE_RULES,
   ...REFERENCE_RULES,
+  ...SYNC_RULES,
 };
 
 /** Expands the rules into one row per role and operation. */
