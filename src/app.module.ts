@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 
+import { MediaTypeGuard } from './common/http/media-type.guard';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -28,10 +29,11 @@ import { SupportModule } from './support/support.module';
     SupportModule,
   ],
   // Global guards run in this order: authentication comes after checks that must answer
-  // before it (for example 424 when support is disabled).
+  // before it (for example 424 when support is disabled), and before the 415 on bodies.
   providers: [
     { provide: APP_GUARD, useClass: SupportEnabledGuard },
     { provide: APP_GUARD, useExisting: TokenAuthGuard },
+    { provide: APP_GUARD, useClass: MediaTypeGuard },
   ],
 })
 export class AppModule {}

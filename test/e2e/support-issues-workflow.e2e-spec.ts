@@ -110,9 +110,9 @@ describe('support issue workflow', () => {
       expect(response.body).toEqual({ detail: 'You do not have permission to perform this action.' });
     });
 
-    it('hides invisible issues', async () => {
+    it('forbids invisible issues before the lookup', async () => {
       const issue = await createProjectIssue(testApp.dataSource, world.otherProject);
-      await patch(issue, world.owner.auth, { summary: 'Not mine' }).expect(404);
+      await patch(issue, world.owner.auth, { summary: 'Not mine' }).expect(403);
     });
   });
 
@@ -226,9 +226,13 @@ describe('support issue workflow', () => {
       await testApp.http().post(`/api/support-issues/${hex(issue.uuid)}/sync/`).set('Authorization', world.outsider.auth).expect(403);
     });
 
-    it('hides invisible issues', async () => {
+    it('forbids invisible issues before the lookup', async () => {
       const issue = await createIssue(testApp.dataSource);
-      await testApp.http().post(`/api/support-issues/${hex(issue.uuid)}/sync/`).set('Authorization', world.outsider.auth).expect(404);
+      await testApp.http().post(`/api/support-issues/${hex(issue.uuid)}/sync/`).set('Authorization', world.outsider.auth).expect(403);
+    });
+
+    it('answers 404 to staff for an unknown issue', async () => {
+      await testApp.http().post('/api/support-issues/0123456789abcdef0123456789abcdef/sync/').set('Authorization', world.staff.auth).expect(404);
     });
   });
 

@@ -80,7 +80,8 @@ describe('support issues', () => {
       });
       expect(response.body.url).toMatch(new RegExp(`/api/support-issues/${response.body.uuid}/$`));
       expect(response.body.uuid).toMatch(/^[0-9a-f]{32}$/);
-      expect(response.body).not.toHaveProperty('link');
+      expect(response.body.link).toBeNull();
+      expect(response.body.processing_log).toBeNull();
     });
 
     it('defaults type to the first configured', async () => {
@@ -243,7 +244,7 @@ describe('support issues', () => {
         const response = await post(world.staff.auth, { summary: 'For Mia', caller: linkTo('users', world.member.user.uuid) }).expect(201);
         expect(response.body.caller_uuid).toBe(hex(world.member.user.uuid));
         expect(response.body.caller_full_name).toBe(world.member.user.fullName);
-        expect(response.body.link).toBe('');
+        expect(response.body.link).toBeNull();
       });
 
       it('lets support report for others', async () => {
@@ -368,15 +369,23 @@ describe('support issues', () => {
   describe('retrieve', () => {
     it('shows link to staff only', async () => {
       const created = await post(world.owner.auth, { summary: 'Link check', is_reported_manually: true }).expect(201);
+      await testApp.dataSource.getRepository(Issue).update({ uuid: created.body.uuid }, { link: 'https://desk.example.com/browse/LINK-1' });
       const asStaff = await testApp.http().get(`/api/support-issues/${created.body.uuid}/`).set('Authorization', world.staff.auth).expect(200);
       const asSupport = await testApp.http().get(`/api/support-issues/${created.body.uuid}/`).set('Authorization', world.support.auth).expect(200);
       const asOwner = await testApp.http().get(`/api/support-issues/${created.body.uuid}/`).set('Authorization', world.owner.auth).expect(200);
 
-      expect(asStaff.body).toHaveProperty('link', '');
-      expect(asStaff.body).toHaveProperty('processing_log');
-      expect(asSupport.body).toHaveProperty('link', '');
-      expect(asSupport.body).not.toHaveProperty('processing_log');
-      expect(asOwner.body).not.toHaveProperty('link');
+      expect(asStaff.body.link).toBe('https://desk.example.com/browse/LINK-1');
+      expect(asStaff.body.processing_log).toEqual({});
+      expect(asSupport.body.link).toBe('https://desk.example.com/browse/LINK-1');
+      expect(asSupport.body.processing_log).toBeNull();
+      expect(asOwner.body.link).toBeNull();
+      expect(asOwner.body.processing_log).toBeNull();
+    });
+
+    it('shows no link before the backend sets one', async () => {
+      const created = await post(world.owner.auth, { summary: 'No link yet', is_reported_manually: true }).expect(201);
+      const asStaff = await testApp.http().get(`/api/support-issues/${created.body.uuid}/`).set('Authorization', world.staff.auth).expect(200);
+      expect(asStaff.body.link).toBeNull();
     });
 
     it('accepts a braced UUID', async () => {

@@ -25,4 +25,19 @@ describe('OpenApiContract', () => {
     const errors = contract.errors('Comment', { author_uuid: null, author_user: null, author_email: null });
     expect(errors.some((error) => error.includes('author_uuid') && error.includes('type'))).toBe(false);
   });
+
+  it('accepts the active status type', () => {
+    const status = { url: 'http://x/', uuid: '0123456789abcdef0123456789abcdef', name: 'Open', type: 2, type_display: 'Active' };
+    expect(contract.errors('IssueStatus', status)).toEqual([]);
+  });
+
+  it('accepts a blank priority icon', () => {
+    const priority = { url: 'http://x/', uuid: '0123456789abcdef0123456789abcdef', name: 'High', icon_url: '' };
+    expect(contract.errors('Priority', priority)).toEqual([]);
+  });
+
+  it('rejects a blank url elsewhere', () => {
+    const priority = { url: '', uuid: '0123456789abcdef0123456789abcdef', name: 'High' };
+    expect(contract.errors('Priority', priority)).not.toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -7,7 +7,21 @@ import { parse } from 'yaml';
 
 type JsonSchema = Record<string, unknown>;
 
-const REFERENCE_DIR = join(process.env.DESKBRIDGE_SHARED_DIR ?? join(__dirname, '..', '..', '..', 'shared'), 'reference');
+const REFERENCE_DIR = process.env.DESKBRIDGE_SHARED_DIR
+  ? join(process.env.DESKBRIDGE_SHARED_DIR, 'reference')
+  : findReferenceDir(__dirname);
+
+/**
+ * Finds `shared/reference` in the nearest ancestor of `start` that has one, so the schemas
+ * load from the main checkout and from a git worktree nested deeper beside it.
+ */
+function findReferenceDir(start: string): string {
+  for (let directory = start; ; directory = dirname(directory)) {
+    const candidate = join(directory, 'shared', 'reference');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(directory) === directory) throw new Error(`No shared/reference folder found above ${start}.`);
+  }
+}
 
 /**
  * Properties the original leaves out or sends as null although the schema declares them required or non-null, so
@@ -31,6 +45,18 @@ const NULLABLE_OVERRIDES: Record<string, string[]> = {
   ],
   Comment: ['author_uuid', 'author_user', 'author_email'],
   Attachment: ['file'],
+  UserRoleDetails: ['user_image', 'created_by_full_name', 'created_by_uuid'],
+};
+
+/** Values Deskbridge adds to a schema enum: ACTIVE (2) marks the open statuses of the built-in desk. */
+const ENUM_EXTENSIONS: Record<string, unknown[]> = {
+  IssueStatusType: [2],
+};
+
+/** URL and email properties that may be the empty string, which is how Waldur renders a blank one. */
+const BLANK_ALLOWED: Record<string, string[]> = {
+  Priority: ['icon_url'],
+  Customer: ['email'],
 };
 
 /** Validates response bodies against the component schemas of a reference OpenAPI file. */
@@ -50,7 +76,7 @@ export class OpenApiContract {
 
     const schemas: Record<string, JsonSchema> = {};
     for (const [name, schema] of Object.entries(document.components.schemas)) {
-      schemas[name] = convert(relaxNullability(name, schema));
+      schemas[name] = allowBlanks(name, convert(extendEnum(name, relaxNullability(name, schema))));
     }
     this.ajv.addSchema({ $id: 'components', definitions: schemas });
     this.schemaNames = Object.keys(schemas);
@@ -74,6 +100,22 @@ function relaxNullability(name: string, schema: JsonSchema): JsonSchema {
   const properties = { ...(schema.properties as Record<string, JsonSchema>) };
   for (const property of overrides) {
     if (properties[property]) properties[property] = { ...properties[property], nullable: true };
+  }
+  return { ...schema, properties };
+}
+
+function extendEnum(name: string, schema: JsonSchema): JsonSchema {
+  const extra = ENUM_EXTENSIONS[name];
+  if (!extra || !Array.isArray(schema.enum)) return schema;
+  return { ...schema, enum: [...schema.enum, ...extra] };
+}
+
+function allowBlanks(name: string, schema: JsonSchema): JsonSchema {
+  const blanks = BLANK_ALLOWED[name];
+  if (!blanks || typeof schema.properties !== 'object') return schema;
+  const properties = { ...(schema.properties as Record<string, JsonSchema>) };
+  for (const property of blanks) {
+    if (properties[property]) properties[property] = { anyOf: [properties[property], { const: '' }] };
   }
   return { ...schema, properties };
 }

@@ -19,7 +19,8 @@ import { CommentPatchDto, CommentQueryDto } from './dto/comment.dto';
 
 /**
  * Comments of the issues a user may see. Internal comments are shown to staff, to global
- * support and to their own author; edits and deletions are for staff only.
+ * support and to their own author; edits and deletions are for staff only. That role check
+ * runs before the lookup, so everyone else gets 403 whether or not they can see the comment.
  */
 @Injectable()
 export class CommentsService {
@@ -45,8 +46,8 @@ export class CommentsService {
   }
 
   async update(viewer: User, uuid: string, body: CommentPatchDto, urls: ApiUrls): Promise<CommentResponse> {
-    const comment = await this.findVisible(viewer, uuid);
     assertStaff(viewer);
+    const comment = await this.findVisible(viewer, uuid);
     const backend = this.backends.forIssue(comment.issue);
     if (!backend.commentUpdateIsAvailable(comment, comment.issue)) {
       throw ValidationFailedException.nonField('Updating this comment is not available.');
@@ -68,8 +69,8 @@ export class CommentsService {
   }
 
   async destroy(viewer: User, uuid: string): Promise<void> {
-    const comment = await this.findVisible(viewer, uuid);
     assertStaff(viewer);
+    const comment = await this.findVisible(viewer, uuid);
     const backend = this.backends.forIssue(comment.issue);
     if (!backend.commentDestroyIsAvailable(comment, comment.issue)) {
       throw ValidationFailedException.nonField('Deleting this comment is not available.');

@@ -25,7 +25,8 @@ import { IssuesRepository } from './issues.repository';
 
 /**
  * Staff and support edit summary, description and assignee. On a backend that keeps its
- * workflow locally they also move the status and set the resolution.
+ * workflow locally they also move the status and set the resolution. Everyone else gets 403,
+ * checked before the lookup as in Waldur, so the answer does not depend on visibility.
  */
 @Injectable()
 export class IssueUpdateService {
@@ -40,8 +41,8 @@ export class IssueUpdateService {
   ) {}
 
   async update(viewer: User, uuid: string, body: IssuePatchDto, urls: ApiUrls): Promise<IssueResponse> {
-    const issue = await this.issues.findVisible(viewer, uuid);
     assertStaffOrSupport(viewer);
+    const issue = await this.issues.findVisible(viewer, uuid);
     const backend = this.backends.forIssue(issue);
     if (!backend.updateIsAvailable(issue)) throw ValidationFailedException.nonField('Updating this issue is not available.');
 

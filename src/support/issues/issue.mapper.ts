@@ -32,7 +32,7 @@ export interface IssueResponse {
   backend_id: string | null;
   backend_name: string | null;
   remote_id: string | null;
-  link?: string;
+  link: string | null;
   summary: string;
   description: string;
   status: string;
@@ -66,7 +66,7 @@ export interface IssueResponse {
   destroy_is_available: boolean;
   add_comment_is_available: boolean;
   add_attachment_is_available: boolean;
-  processing_log?: Record<string, unknown>;
+  processing_log: Record<string, unknown> | null;
   order_uuid: string | null;
   order_project_uuid: string | null;
   order_customer_uuid: string | null;
@@ -76,12 +76,14 @@ export interface IssueResponse {
 /**
  * Renders an issue as Waldur's `Issue` schema. Related objects come with their `*_uuid`
  * and `*_name` companions, null when absent. `link` is shown to staff and support only and
- * `processing_log` to staff only. The issue must be loaded with its to-one relations.
+ * `processing_log` to staff only; others get null, because the schema requires both keys.
+ * An issue without a backend link has `link` null, since an empty string is no URI.
+ * The issue must be loaded with its to-one relations.
  */
 export function toIssueResponse(issue: Issue, context: IssueViewContext): IssueResponse {
   const { urls, viewer, backend } = context;
   const served = !issue.backendName || issue.backendName === backend.name;
-  const response: IssueResponse = {
+  return {
     url: urls.detail('support-issues', issue.uuid),
     uuid: formatUuid(issue.uuid),
     type: issue.type ?? '',
@@ -89,6 +91,7 @@ export function toIssueResponse(issue: Issue, context: IssueViewContext): IssueR
     backend_id: issue.backendId,
     backend_name: issue.backendName,
     remote_id: issue.remoteId,
+    link: isStaffOrSupport(viewer) && issue.link ? issue.link : null,
     summary: issue.summary,
     description: issue.description ?? '',
     status: issue.status,
@@ -133,11 +136,9 @@ export function toIssueResponse(issue: Issue, context: IssueViewContext): IssueR
     order_project_uuid: null,
     order_customer_uuid: null,
     order_resource_name: null,
+    // NOTE: no processing log is recorded yet, so staff get an empty one.
+    processing_log: viewer.isStaff ? {} : null,
   };
-  if (isStaffOrSupport(viewer)) response.link = issue.link;
-  // NOTE: no processing log is recorded yet; staff get an empty one, as the schema lists the field.
-  if (viewer.isStaff) response.processing_log = {};
-  return response;
 }
 
 /** True for a RESOLVED status, false for a CANCELED one, null for active or unknown names. */

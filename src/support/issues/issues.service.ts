@@ -15,7 +15,11 @@ import { Issue } from './issue.entity';
 import { IssueResponse } from './issue.mapper';
 import { IssuesRepository } from './issues.repository';
 
-/** Reading, deleting and syncing issues; creation and updates have services of their own. */
+/**
+ * Reading, deleting and syncing issues; creation and updates have services of their own.
+ * Deleting and syncing are for staff and support, checked before the lookup, so everyone
+ * else gets 403 whether or not they can see the issue.
+ */
 @Injectable()
 export class IssuesService {
   private readonly logger = new Logger(IssuesService.name);
@@ -39,8 +43,8 @@ export class IssuesService {
   }
 
   async destroy(viewer: User, uuid: string): Promise<void> {
-    const issue = await this.issues.findVisible(viewer, uuid);
     assertStaffOrSupport(viewer);
+    const issue = await this.issues.findVisible(viewer, uuid);
     const backend = this.backends.forIssue(issue);
     if (!backend.destroyIsAvailable(issue)) throw ValidationFailedException.nonField('Deleting this issue is not available.');
 
@@ -58,8 +62,8 @@ export class IssuesService {
    * backend failure is a 424 carrying its message rather than a 500.
    */
   async sync(viewer: User, uuid: string): Promise<void> {
-    const issue = await this.issues.findVisible(viewer, uuid);
     assertStaffOrSupport(viewer);
+    const issue = await this.issues.findVisible(viewer, uuid);
     const backend = this.backends.forIssue(issue);
     try {
       await this.dataSource.transaction((manager) => backend.syncIssue(issue, manager));
