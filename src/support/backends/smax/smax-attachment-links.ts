@@ -2,7 +2,14 @@ import { Logger } from '@nestjs/common';
 
 import type { RequestAttachmentEntry } from './ems-types';
 import { readAfterCreate, ReadAfterCreateWait } from './read-after-create';
-import { newAttachmentEntry, readAttachmentEntries, serializeAttachmentEntries, SmaxUploadedFile } from './smax-attachment.mapper';
+import {
+  mapAttachmentEntry,
+  newAttachmentEntry,
+  readAttachmentEntries,
+  serializeAttachmentEntries,
+  SmaxAttachmentSnapshot,
+  SmaxUploadedFile,
+} from './smax-attachment.mapper';
 import { emsIdLiteral, SmaxClient } from './smax.client';
 import { SmaxError } from './smax.exception';
 import { readNumber, readString } from './smax-values';
@@ -50,6 +57,12 @@ export class SmaxAttachmentLinks {
   async isLinked(requestId: string, guid: string): Promise<boolean> {
     const list = await this.read(requestId);
     return list.entries.some((entry) => readString(entry.properties.id) === guid);
+  }
+
+  /** Returns the files the Request lists. */
+  async list(requestId: string): Promise<SmaxAttachmentSnapshot[]> {
+    const list = await this.read(requestId);
+    return list.entries.map(mapAttachmentEntry).filter((item): item is SmaxAttachmentSnapshot => item !== undefined);
   }
 
   private async rewrite(

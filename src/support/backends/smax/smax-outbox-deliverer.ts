@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { FileStorage, StoredObjectNotFoundError } from '../../../storage/file-storage';
+import { Attachment } from '../../attachments/attachment.entity';
 import { Comment } from '../../comments/comment.entity';
 import { assertNever } from '../../common/assert-never';
 import { SyncState } from '../../common/sync-state';
@@ -17,7 +19,7 @@ import { SmaxBackend } from './smax.backend';
  * Pushes outbox rows of SMAX issues through the active SMAX adapter, outside any
  * transaction. A retried create first looks for what an earlier attempt made: the Request
  * by the reference line in its description, the comment by its text, visibility and author.
- * Rows whose issue or comment was deleted meanwhile are done without a call.
+ * A retried attachment looks for a linked file of the same name and size. Rows whose issue or comment was deleted meanwhile are done without a call.
  *
  * NOTE: rows wait (retryable) while SMAX is not the active backend, and are parked after the
  * last attempt; replay them after switching back.
@@ -30,6 +32,7 @@ export class SmaxOutboxDeliverer extends OutboxDeliverer {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly applier: SmaxRequestApplier,
+    private readonly storage: FileStorage,
   ) {
     super();
   }
@@ -41,6 +44,8 @@ export class SmaxOutboxDeliverer extends OutboxDeliverer {
           return this.findCreatedIssue(delivery);
         case 'comment.create':
           return this.findCreatedComment(delivery);
+        case 'attachment.create':
+          return this.findCreatedAttachment(delivery);
         default:
           // Updates resend the whole state and deletes of missing comments count as done: safe to repeat.
           return undefined;
@@ -55,6 +60,7 @@ export class SmaxOutboxDeliverer extends OutboxDeliverer {
   override async applyResult(manager: EntityManager, delivery: OutboxDelivery, result: DeliveryResult): Promise<void> {
     if (delivery.operation === 'issue.create') await this.linkIssue(manager, delivery, result);
     if (delivery.operation === 'comment.create') await this.linkComment(manager, delivery, result);
+    if (delivery.operation === 'attachment.create') await this.linkAttachment(manager, delivery, result);
   }
 
   override async onDead(manager: EntityManager, delivery: OutboxDelivery, _error: RemoteError): Promise<void> {
@@ -64,6 +70,9 @@ export class SmaxOutboxDeliverer extends OutboxDeliverer {
     }
     if (delivery.targetType === 'comment' && delivery.operation !== 'comment.delete') {
       await manager.update(Comment, { id: delivery.targetId }, { state: SyncState.ERRED });
+    }
+    if (delivery.targetType === 'attachment' && delivery.operation === 'attachment.create') {
+      await manager.update(Attachment, { id: delivery.targetId }, { state: SyncState.ERRED });
     }
   }
 
@@ -86,9 +95,9 @@ export class SmaxOutboxDeliverer extends OutboxDeliverer {
         // SMAX has no place for feedback; it stays in our database.
         return {};
       case 'attachment.create':
+        return this.createAttachment(delivery);
       case 'attachment.delete':
-        // TODO: deliver attachments once their outbox rows carry what the adapter needs (file content, SMAX file id).
-        throw new RemoteError(`The SMAX outbox does not deliver ${operation} rows yet.`, { retryable: false });
+        return this.deleteAttachment(delivery);
       default:
         return assertNever(operation);
     }
@@ -162,6 +171,73 @@ export class SmaxOutboxDeliverer extends OutboxDeliverer {
     return { remoteId: backendId };
   }
 
+  /** Uploads the stored bytes and links the file to the Request. */
+  private async createAttachment(delivery: OutboxDelivery): Promise<DeliveryResult> {
+    const attachment = await this.loadAttachment(delivery);
+    const issue = await this.loadIssue(delivery);
+    if (!attachment || !issue) return this.skip(delivery, 'its attachment or issue was deleted');
+    if (attachment.backendId) return { remoteId: attachment.backendId };
+    if (!attachment.storageKey) return this.skip(delivery, 'the attachment has no stored file');
+    let content: Buffer;
+    try {
+      content = await this.storage.readAll(attachment.storageKey);
+    } catch (error) {
+      if (error instanceof StoredObjectNotFoundError) return this.skip(delivery, 'its stored file is gone');
+      throw error;
+    }
+    const created = await this.backend().createAttachment(attachment, issue, content, this.dataSource.manager);
+    return { remoteId: created.backendId };
+  }
+
+  /** Adopts a file an earlier attempt linked, so a retry does not upload it twice. */
+  private async findCreatedAttachment(delivery: OutboxDelivery): Promise<DeliveryResult | undefined> {
+    const attachment = await this.loadAttachment(delivery);
+    const issue = await this.loadIssue(delivery);
+    if (!attachment || !issue) return undefined;
+    if (attachment.backendId) return { remoteId: attachment.backendId };
+    if (!issue.backendId) return undefined;
+    const others = await this.dataSource.getRepository(Attachment).find({ select: { id: true, backendId: true }, where: { issueId: issue.id } });
+    const linkedIds = new Set(others.filter((other) => other.id !== attachment.id && other.backendId !== '').map((other) => other.backendId));
+    const found = await this.backend().findCreatedAttachment(attachment, issue, linkedIds);
+    return found ? { remoteId: found.backendId } : undefined;
+  }
+
+  /** Unlinks the file the row recorded, because the attachment row is gone by now. A file no longer listed counts as unlinked. */
+  private async deleteAttachment(delivery: OutboxDelivery): Promise<DeliveryResult> {
+    const issue = await this.loadIssue(delivery);
+    const backendId = stringOf(delivery.payload.backendId);
+    if (!issue?.backendId || !backendId) return this.skip(delivery, 'the file never reached SMAX or its issue was deleted');
+    const attachment = Object.assign(new Attachment(), { uuid: delivery.targetUuid ?? '', backendId });
+    await this.backend().deleteAttachment(attachment, issue, this.dataSource.manager);
+    return { remoteId: backendId };
+  }
+
+  /**
+   * Links the attachment to the file its push made. A pull that ran before this link may
+   * have copied that file as a new row of ours. Such a copy is removed, so the file shows once.
+   */
+  private async linkAttachment(manager: EntityManager, delivery: OutboxDelivery, result: DeliveryResult): Promise<void> {
+    if (delivery.targetId === null) return;
+    const attachment = await manager.findOneBy(Attachment, { id: delivery.targetId });
+    if (!attachment) return;
+    const backendId = result.remoteId;
+    if (!backendId) {
+      // Nothing was sent (an empty file): the row stays ours alone.
+      await manager.update(Attachment, attachment.id, { state: SyncState.OK });
+      return;
+    }
+    if (attachment.backendId && attachment.backendId !== backendId) {
+      this.logger.warn(`Attachment ${attachment.uuid} is linked to SMAX file ${attachment.backendId}; the file ${backendId} its push returned is left unlinked`);
+      return;
+    }
+    const copy = await manager.findOneBy(Attachment, { backendName: SMAX_BACKEND_NAME, backendId });
+    if (copy && copy.id !== attachment.id) {
+      await manager.delete(Attachment, copy.id);
+      this.logger.warn(`Removed attachment ${copy.uuid}, a pulled copy of SMAX file ${backendId} that attachment ${attachment.uuid} pushed`);
+    }
+    await manager.update(Attachment, attachment.id, { backendId, backendName: SMAX_BACKEND_NAME, state: SyncState.OK });
+  }
+
   /**
    * Links the issue to its Request. A webhook or pull that linked it first wins on status,
    * because its phase is newer than the one read right after the create.
@@ -220,6 +296,11 @@ export class SmaxOutboxDeliverer extends OutboxDeliverer {
   private loadComment(delivery: OutboxDelivery): Promise<Comment | null> {
     if (delivery.targetType !== 'comment' || delivery.targetId === null) return Promise.resolve(null);
     return this.dataSource.getRepository(Comment).findOneBy({ id: delivery.targetId });
+  }
+
+  private loadAttachment(delivery: OutboxDelivery): Promise<Attachment | null> {
+    if (delivery.targetType !== 'attachment' || delivery.targetId === null) return Promise.resolve(null);
+    return this.dataSource.getRepository(Attachment).findOneBy({ id: delivery.targetId });
   }
 
   private skip(delivery: OutboxDelivery, reason: string): DeliveryResult {

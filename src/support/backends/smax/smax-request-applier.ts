@@ -7,7 +7,9 @@ import { SyncState } from '../../common/sync-state';
 import { Issue } from '../../issues/issue.entity';
 import { remoteChange, runWithChangeContext } from '../../sync/common/change-origin';
 import { acceptIfNewer } from '../../sync/inbox/remote-versions';
+import { FileStorage } from '../../../storage/file-storage';
 import { SupportBackendProvider } from '../support-backend.provider';
+import { SmaxAttachmentDownloads } from './smax-attachment-downloads';
 import { SmaxBackend } from './smax.backend';
 import { SmaxRequestSnapshot } from './smax.mapper';
 
@@ -30,7 +32,8 @@ export type RequestApplyOutcome =
  * description when the create's response has not been applied yet. It reads the comments
  * first, then in one transaction records the Request's `LastUpdateTime` with `acceptIfNewer`
  * and applies only a newer version. Everything runs as a remote change, so nothing it writes
- * is pushed back to SMAX. Requests that belong to no issue of ours are left alone, as Waldur
+ * is pushed back to SMAX. After the commit it removes the stored files of attachments SMAX
+ * dropped and downloads the files agents attached. Requests that belong to no issue of ours are left alone, as Waldur
  * does.
  */
 @Injectable()
@@ -40,6 +43,8 @@ export class SmaxRequestApplier {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly backends: SupportBackendProvider,
+    private readonly storage: FileStorage,
+    private readonly downloads: SmaxAttachmentDownloads,
   ) {}
 
   /** Returns the SMAX adapter when SMAX is the active backend, else undefined. */
@@ -57,7 +62,8 @@ export class SmaxRequestApplier {
     if (issueId === undefined) return { status: 'not-ours' };
     const state = await backend.readIssueState(request);
 
-    return this.dataSource.transaction(async (manager) => {
+    const orphanedKeys: string[] = [];
+    const outcome = await this.dataSource.transaction(async (manager): Promise<RequestApplyOutcome> => {
       const issue = await manager.findOne(Issue, { where: { id: issueId }, lock: { mode: 'pessimistic_write' } });
       if (!issue) return { status: 'not-ours' };
       const version = request.version;
@@ -72,9 +78,24 @@ export class SmaxRequestApplier {
         Object.assign(issue, link);
         this.logger.log(`Linked issue ${issue.uuid} to SMAX Request ${request.id} by the reference in its description`);
       }
-      await backend.applyIssueState(issue, state, manager);
+      const result = await backend.applyIssueState(issue, state, manager);
+      orphanedKeys.push(...result.orphanedStorageKeys);
       return { status: 'applied', issueUuid: issue.uuid };
     });
+    if (outcome.status === 'not-ours') return outcome;
+    await this.removeStoredFiles(orphanedKeys);
+    await this.downloads.fetchMissing(backend, issueId);
+    return outcome;
+  }
+
+  private async removeStoredFiles(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      try {
+        await this.storage.delete(key);
+      } catch (error) {
+        this.logger.warn(`Removing stored file ${key} of an attachment SMAX dropped failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   /** Finds our issue's id for the Request, by its linked Request Id, else by the reference line. */

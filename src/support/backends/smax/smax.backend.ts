@@ -274,6 +274,17 @@ export class SmaxBackend extends SupportBackend {
     return { backendId: file.guid };
   }
 
+  /**
+   * Finds the file an earlier attempt linked for the attachment: a visible file of the same
+   * name and size whose id is not in `linkedIds`, the files other attachments of ours use.
+   */
+  async findCreatedAttachment(attachment: Attachment, issue: Issue, linkedIds: ReadonlySet<string>): Promise<{ backendId: string } | undefined> {
+    const requestId = this.requestIdOf(issue);
+    const files = await this.links.list(requestId);
+    const found = files.find((file) => !file.hidden && !linkedIds.has(file.id) && file.fileName === attachment.fileName && file.size === attachment.fileSize);
+    return found ? { backendId: found.id } : undefined;
+  }
+
   async deleteAttachment(attachment: Attachment, issue: Issue, _manager: EntityManager): Promise<void> {
     const requestId = this.requestIdOf(issue);
     if (!attachment.backendId) return;

@@ -4,7 +4,9 @@ import { InboxProcessorRegistry } from '../../sync/inbox/inbox-processor';
 import { OutboxDelivererRegistry } from '../../sync/outbox/outbox-deliverer';
 import { RemotePullerRegistry } from '../../sync/pull/remote-puller';
 import { SyncModule } from '../../sync/sync.module';
+import { StorageModule } from '../../../storage/storage.module';
 import { BackendsModule } from '../backends.module';
+import { SmaxAttachmentDownloads } from './smax-attachment-downloads';
 import { SmaxInboxProcessor } from './smax-inbox-processor';
 import { SmaxIssuePuller } from './smax-issue-puller';
 import { SmaxOutboxDeliverer } from './smax-outbox-deliverer';
@@ -36,8 +38,8 @@ export class SmaxSyncRegistration implements OnModuleInit {
  * webhook and the scheduled pull. The adapter itself is built by `SupportBackendProvider`.
  */
 @Module({
-  imports: [SyncModule, BackendsModule],
+  imports: [SyncModule, BackendsModule, StorageModule],
   controllers: [SmaxWebhookController],
-  providers: [SmaxRequestApplier, SmaxOutboxDeliverer, SmaxInboxProcessor, SmaxIssuePuller, SmaxWebhookService, SmaxSyncRegistration],
+  providers: [SmaxRequestApplier, SmaxAttachmentDownloads, SmaxOutboxDeliverer, SmaxInboxProcessor, SmaxIssuePuller, SmaxWebhookService, SmaxSyncRegistration],
 })
 export class SmaxModule {}
