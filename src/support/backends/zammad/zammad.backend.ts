@@ -17,6 +17,7 @@ import type { AttachmentStore } from './attachment-store';
 import { textToHtml } from './html-text';
 import { attachmentArticleBody, commentArticleBody, findPushedArticle, isDeletableWhilePublic } from './zammad-articles';
 import { ZammadAccounts } from './zammad-accounts';
+import { ZammadChangeFeed, ZammadChangePage } from './zammad-changes';
 import { ZammadReferenceData } from './zammad-reference-data';
 import { ZammadSyncResult, ZammadTicketSync } from './zammad-ticket-sync';
 import { apiUrlOf, ZammadClient } from './zammad.client';
@@ -58,6 +59,7 @@ export class ZammadBackend extends SupportBackend {
   private readonly reference: ZammadReferenceData;
   private readonly accounts: ZammadAccounts;
   private readonly ticketSync: ZammadTicketSync;
+  private readonly changeFeed: ZammadChangeFeed;
   private readonly now: () => Date;
 
   constructor(
@@ -69,6 +71,7 @@ export class ZammadBackend extends SupportBackend {
     this.client = dependencies.client ?? new ZammadClient({ baseUrl: settings.apiUrl || 'http://zammad.invalid', token: settings.token });
     this.reference = new ZammadReferenceData(this.client, settings.group);
     this.accounts = new ZammadAccounts(this.client);
+    this.changeFeed = new ZammadChangeFeed(this.client);
     this.ticketSync = new ZammadTicketSync(this.client, this.accounts, this.reference, dependencies.store, {
       marker: settings.commentMarker,
       feedbackEnabled: dependencies.feedbackEnabled ?? (() => false),
@@ -210,7 +213,7 @@ export class ZammadBackend extends SupportBackend {
     this.logger.log(`Pulled ${count} Zammad users`);
   }
 
-  /** Adds Zammad's priorities and follows their renames; priorities are never deleted, as in the original integration. */
+  /** Adds Zammad's priorities and follows their renames. Priorities Zammad no longer lists are kept, because issues may still name them. */
   async pullPriorities(): Promise<void> {
     this.assertConfigured();
     const priorities = await this.client.listPriorities();
@@ -273,6 +276,18 @@ export class ZammadBackend extends SupportBackend {
     return findPushedArticle(articles, { body, file: { name: attachment.fileName, size }, excludedIds }, await this.ownership());
   }
 
+  /** Reads one page of tickets changed at or after `since - overlapMs`; every ticket when `since` is null. */
+  changedTickets(since: Date | null, overlapMs: number, cursor?: string): Promise<ZammadChangePage> {
+    this.assertConfigured();
+    return this.changeFeed.changedSince(since, overlapMs, cursor);
+  }
+
+  /** Returns the ticket ids among `ids` that Zammad still has; only a 404 counts as deleted. */
+  existingTicketIds(ids: Iterable<string>): Promise<Set<string>> {
+    this.assertConfigured();
+    return this.changeFeed.existingTicketIds(ids);
+  }
+
   /** Remote fields of a ticket in our terms, as a create returns them. */
   remoteFieldsOf(ticket: ZammadTicket): IssueRemoteFields {
     const fields: ZammadTicketFields = mapTicket(ticket);
@@ -285,12 +300,6 @@ export class ZammadBackend extends SupportBackend {
       ...(fields.priority !== undefined ? { priority: fields.priority } : {}),
       firstResponseSla: fields.firstResponseSla,
     };
-  }
-
-  /** The client, for the sync machinery's searches; it fails like every call when Zammad is not configured. */
-  get api(): ZammadClient {
-    this.assertConfigured();
-    return this.client;
   }
 
   async close(): Promise<void> {
