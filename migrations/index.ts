@@ -3,7 +3,7 @@ import { CreateSettingsTable1796418600100 } from './1796418600100-CreateSettings
 import { CreateSigningKeysTable1796418600150 } from './1796418600150-CreateSigningKeysTable';
 import { CreateSupportTables1796418600200 } from './1796418600200-CreateSupportTables';
 import { SeedBuiltInDesk1796418600300 } from './1796418600300-SeedBuiltInDesk';
-import { AddCommentOriginalBody1796418800000 } from './1796418800000-AddCommentOriginalBody';
+import { AddCommentOriginalBody1796418800100 } from './1796418800100-AddCommentOriginalBody';
 
 /** Every migration, oldest first; a new migration is appended here. */
 export const MIGRATIONS: Function[] = [
@@ -12,5 +12,5 @@ export const MIGRATIONS: Function[] = [
   CreateSigningKeysTable1796418600150,
   CreateSupportTables1796418600200,
   SeedBuiltInDesk1796418600300,
-  AddCommentOriginalBody1796418800000,
+  AddCommentOriginalBody1796418800100,
 ];
