@@ -14,6 +14,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
   setupApp(app);
   const config = app.get<AppConfig>(APP_CONFIG);
+  forceExitAfterGrace(config.shutdownGraceSeconds);
   await app.listen(config.port, config.host);
 
   const logger = app.get(Logger);
@@ -29,6 +30,21 @@ async function bootstrap(): Promise<void> {
     'Create a staff user with: npm run cli -- createstaffuser --username admin --password <password> --email admin@example.com',
     'Bootstrap',
   );
+}
+
+/**
+ * Nest's shutdown hooks stop accepting connections and close the app on SIGTERM; this timer
+ * ends the process if in-flight work has not finished within the grace period.
+ */
+function forceExitAfterGrace(graceSeconds: number): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(`Shutdown took longer than ${graceSeconds} s; exiting.\n`);
+        process.exit(1);
+      }, graceSeconds * 1000).unref();
+    });
+  }
 }
 
 bootstrap().catch((error: unknown) => {

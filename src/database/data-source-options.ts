@@ -3,6 +3,7 @@ import { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { TypeOrmLogger } from './typeorm-logger';
 
 export interface DataSourceTarget {
   url: string;
@@ -30,5 +31,7 @@ export function buildDataSourceOptions(target: DataSourceTarget): DataSourceOpti
     connectTimeoutMS: target.embedded ? 10_000 : 5_000,
     poolSize: target.embedded ? 8 : 10,
     logging: ['error', 'warn', 'migration'],
+    logger: new TypeOrmLogger(),
+    maxQueryExecutionTime: 2000,
   };
 }

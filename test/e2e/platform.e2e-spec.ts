@@ -46,6 +46,16 @@ describe('platform', () => {
     expect(response.body).toEqual({ detail: 'Not found.' });
   });
 
+  it('rejects malformed JSON with 400', async () => {
+    const response = await testApp
+      .http()
+      .post('/api-auth/password/')
+      .set('Content-Type', 'application/json')
+      .send('{"username": ')
+      .expect(400);
+    expect(response.body.detail).toMatch(/JSON/);
+  });
+
   it('echoes a request id', async () => {
     const response = await testApp.http().get('/health/live').set('X-Request-Id', 'abc-123').expect(200);
     expect(response.headers['x-request-id']).toBe('abc-123');

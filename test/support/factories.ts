@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { DataSource, DeepPartial } from 'typeorm';
 
+import { hashPassword } from '../../src/identity/auth/password-hash';
 import { Customer } from '../../src/identity/customers/customer.entity';
 import { Project } from '../../src/identity/projects/project.entity';
 import { RoleGrant } from '../../src/identity/roles/role-grant.entity';
@@ -37,6 +38,11 @@ export async function createUser(dataSource: DataSource, fields: DeepPartial<Use
   const token = generateTokenKey();
   await dataSource.getRepository(AuthToken).save({ userId: user.id, keyHash: hashTokenKey(token), expiresAt: null });
   return { user, token, auth: `Token ${token}` };
+}
+
+/** Inserts a user who can log in with `password`, with an API token as `createUser` makes. */
+export async function createUserWithPassword(dataSource: DataSource, password: string, fields: DeepPartial<User> = {}): Promise<UserWithToken> {
+  return createUser(dataSource, { passwordHash: await hashPassword(password), ...fields });
 }
 
 export function createStaff(dataSource: DataSource, fields: DeepPartial<User> = {}): Promise<UserWithToken> {

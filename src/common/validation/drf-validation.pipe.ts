@@ -23,6 +23,16 @@ const DRF_MESSAGES: Record<string, (message: string) => string> = {
   whitelistValidation: () => 'This field is not allowed.',
 };
 
+// `isNotIn([null])` is how DTOs reject an explicit null, a presence check in DRF's terms.
+const PRESENCE_CONSTRAINTS = ['isDefined', 'isNotEmpty', 'isNotIn'];
+const TYPE_CONSTRAINTS = ['isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'isEmail', 'isUrl', 'isDateString', 'isISO8601', 'isEnum', 'isIn'];
+
+function constraintRank(name: string): number {
+  if (PRESENCE_CONSTRAINTS.includes(name)) return 0;
+  if (TYPE_CONSTRAINTS.includes(name)) return 1;
+  return 2;
+}
+
 function firstNumber(message: string): string {
   return /-?\d+(\.\d+)?/.exec(message)?.[0] ?? '';
 }
@@ -33,11 +43,11 @@ export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErro
   for (const error of errors) {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     if (error.constraints) {
-      // Report "required" alone when the value is missing, as DRF does.
-      const entries = Object.entries(error.constraints);
-      const required = entries.find(([name]) => name === 'isDefined');
-      const chosen = required ? [required] : entries;
-      result[field] = chosen.map(([name, message]) => DRF_MESSAGES[name]?.(message) ?? message);
+      // DRF reports one message per field: presence first, then type, then the rest.
+      const [name, message] = Object.entries(error.constraints).sort(
+        ([left], [right]) => constraintRank(left) - constraintRank(right),
+      )[0];
+      result[field] = [DRF_MESSAGES[name]?.(message) ?? message];
     }
     if (error.children?.length) Object.assign(result, toFieldErrors(error.children, field));
   }

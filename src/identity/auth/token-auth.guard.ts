@@ -3,10 +3,11 @@ import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-import { AuthenticatedRequest, PUBLIC_ROUTE, PublicMode } from '../../common/auth/auth.decorators';
+import { PUBLIC_ROUTE, PublicMode } from '../../common/auth/auth.decorators';
 import { NotAuthenticatedException } from '../../common/errors/app.exception';
 import { AuthToken } from '../tokens/auth-token.entity';
 import { hashTokenKey } from '../tokens/token-hash';
+import { TokenAuthenticatedRequest } from './current-token.decorator';
 
 /**
  * Authenticates `Authorization: Token <key>`. A missing header is 401 unless the route is
@@ -21,7 +22,7 @@ export class TokenAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const request = context.switchToHttp().getRequest<TokenAuthenticatedRequest>();
     const mode = this.reflector.getAllAndOverride<PublicMode | undefined>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
     if (mode === 'no-auth') return true;
     const isPublic = mode === 'optional-auth';
@@ -52,6 +53,7 @@ export class TokenAuthGuard implements CanActivate {
     if (!token.user.isActive) throw new NotAuthenticatedException('User inactive or deleted.');
 
     request.user = token.user;
+    request.authToken = { id: token.id, key, expiresAt: token.expiresAt };
     return true;
   }
 }

@@ -20,7 +20,6 @@ describe('fake SMAX control API', () => {
   });
 
   // The body is `any` so each test can read the members it checks without a type per route.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async function control(method: string, path: string, json?: unknown): Promise<{ status: number; body: any }> {
     const response = await fetch(`${fake.url}/__fake${path}`, {
       method,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 
 import { FakeZammad, startFakeZammad } from '../../../../test/fakes/zammad';
 import { createUser } from '../../../../test/support/factories';
@@ -39,11 +39,6 @@ describe('ZammadBackend pulls', () => {
     fake = await startFakeZammad();
     database = await createTestDataSource();
     dataSource = database.dataSource;
-    await dataSource.getRepository(IssueStatus).save([
-      { name: 'closed', type: IssueStatusType.RESOLVED },
-      { name: 'merged', type: IssueStatusType.CANCELED },
-      { name: 'open', type: IssueStatusType.ACTIVE },
-    ]);
   });
 
   afterAll(async () => {
@@ -330,6 +325,18 @@ describe('ZammadBackend pulls', () => {
   });
 
   describe('ticket fields', () => {
+    it('maps Zammad states out of the box', async () => {
+      const statuses = await dataSource.getRepository(IssueStatus).findBy({ name: In(['closed', 'merged', 'open']) });
+
+      expect(new Map(statuses.map((status) => [status.name, status.type]))).toEqual(
+        new Map([
+          ['closed', IssueStatusType.RESOLVED],
+          ['merged', IssueStatusType.CANCELED],
+          ['open', IssueStatusType.ACTIVE],
+        ]),
+      );
+    });
+
     it('resolves the issue on a resolved state', async () => {
       fake.agent.setState(ticketId, 'closed');
 
@@ -340,6 +347,17 @@ describe('ZammadBackend pulls', () => {
       expect(stored.status).toBe('closed');
       expect(stored.resolutionDate?.toISOString()).toBe(fake.data.ticket(ticketId)!.close_at);
       expect(stored.feedbackRequestedAt).not.toBeNull();
+    });
+
+    it('cancels the issue without feedback', async () => {
+      fake.agent.setState(ticketId, 'merged');
+
+      await sync();
+
+      const stored = await reloadIssue();
+      expect(stored.status).toBe('merged');
+      expect(stored.resolutionDate).not.toBeNull();
+      expect(stored.feedbackRequestedAt).toBeNull();
     });
 
     it('clears the resolution on reopening', async () => {

@@ -1,0 +1,280 @@
+import { Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+import { Attachment } from '../../attachments/attachment.entity';
+import { Comment } from '../../comments/comment.entity';
+import { SyncState } from '../../common/sync-state';
+import { Issue } from '../../issues/issue.entity';
+import { IssueStatus, IssueStatusType } from '../../statuses/issue-status.entity';
+import { SupportUser } from '../../support-users/support-user.entity';
+import { SmaxAttachmentSnapshot } from './smax-attachment.mapper';
+import { SmaxCommentSnapshot } from './smax-comment.mapper';
+import { comparableText, textToHtml } from './smax-html';
+import { SmaxPeople } from './smax-people';
+import { SmaxRequestSnapshot } from './smax.mapper';
+
+const BACKEND_NAME = 'smax';
+const TERMINAL_TYPES = new Set([IssueStatusType.RESOLVED, IssueStatusType.CANCELED]);
+const MAX_SUMMARY_LENGTH = 255;
+const MAX_FILE_NAME_LENGTH = 255;
+
+/** The state of one issue in SMAX. */
+export interface RemoteIssueState {
+  request: SmaxRequestSnapshot;
+  /** Comments of the Request; undefined when they could not be read, which leaves our comments untouched. */
+  comments: SmaxCommentSnapshot[] | undefined;
+}
+
+/** Counts of the changes one sync made to our copy. */
+export interface IssueSyncResult {
+  issueChanged: boolean;
+  commentsCreated: number;
+  commentsUpdated: number;
+  commentsLinked: number;
+  commentsDeleted: number;
+  attachmentsCreated: number;
+  attachmentsLinked: number;
+  attachmentsDeleted: number;
+  /** Stored files of the deleted attachments, for the caller to remove from storage. */
+  orphanedStorageKeys: string[];
+}
+
+/**
+ * Brings our copy of an issue in line with its SMAX Request: summary, description and
+ * phase (our status, whose meaning comes from the issue-status table), then comments and
+ * attachments, adding, updating and deleting rows. A row whose push response was lost (it
+ * has no `backend_id` yet) is linked to the remote item with the same content instead of
+ * getting a copy, so a retried push never shows up twice. Rows not yet pushed are kept.
+ * Applying the same state twice changes nothing.
+ */
+export class SmaxIssueSync {
+  private readonly logger = new Logger(SmaxIssueSync.name);
+
+  constructor(private readonly people: SmaxPeople) {}
+
+  async apply(issue: Issue, state: RemoteIssueState, manager: EntityManager): Promise<IssueSyncResult> {
+    const result: IssueSyncResult = {
+      issueChanged: false,
+      commentsCreated: 0,
+      commentsUpdated: 0,
+      commentsLinked: 0,
+      commentsDeleted: 0,
+      attachmentsCreated: 0,
+      attachmentsLinked: 0,
+      attachmentsDeleted: 0,
+      orphanedStorageKeys: [],
+    };
+    const persons = new Map<string, SupportUser>();
+
+    result.issueChanged = await this.applyFields(issue, state.request, manager);
+    if (state.comments) {
+      await this.applyComments(issue, state.comments, manager, persons, result);
+    }
+    if (state.request.attachments) {
+      await this.applyAttachments(issue, state.request.attachments, manager, persons, result);
+    } else {
+      this.logger.warn(`RequestAttachments of SMAX Request ${state.request.id} could not be read; attachments of issue ${issue.uuid} left as they are`);
+    }
+    return result;
+  }
+
+  private async applyFields(issue: Issue, request: SmaxRequestSnapshot, manager: EntityManager): Promise<boolean> {
+    const changes: Partial<Issue> = {};
+    if (request.summary !== undefined && request.summary !== issue.summary) {
+      changes.summary = request.summary.slice(0, MAX_SUMMARY_LENGTH);
+    }
+    if (request.descriptionHtml !== undefined && !sameContent(issue.description, request.descriptionHtml)) {
+      changes.description = request.descriptionHtml;
+    }
+    if (request.phase !== undefined && request.phase !== issue.status) {
+      Object.assign(changes, await statusChanges(issue, request.phase, manager));
+    }
+    if (Object.keys(changes).length === 0) return false;
+    await manager.update(Issue, issue.id, changes);
+    Object.assign(issue, changes);
+    return true;
+  }
+
+  private async applyComments(
+    issue: Issue,
+    remote: SmaxCommentSnapshot[],
+    manager: EntityManager,
+    persons: Map<string, SupportUser>,
+    result: IssueSyncResult,
+  ): Promise<void> {
+    const locals = await manager.find(Comment, { where: { issueId: issue.id }, relations: { author: true }, order: { id: 'ASC' } });
+    const linked = new Map(locals.filter((comment) => comment.backendId).map((comment) => [comment.backendId as string, comment]));
+    const unlinked = locals.filter((comment) => !comment.backendId);
+    const remoteIds = new Set(remote.map((comment) => comment.id));
+
+    for (const item of [...remote].sort(byCreation)) {
+      const local = linked.get(item.id);
+      if (local) {
+        if (await this.updateComment(local, item, manager)) result.commentsUpdated += 1;
+        continue;
+      }
+      const pushed = unlinked.find((candidate) => isSameComment(candidate, item));
+      if (pushed) {
+        await manager.update(Comment, pushed.id, { backendId: item.id, backendName: BACKEND_NAME, state: SyncState.OK });
+        unlinked.splice(unlinked.indexOf(pushed), 1);
+        result.commentsLinked += 1;
+        continue;
+      }
+      if (await this.createComment(issue, item, manager, persons)) result.commentsCreated += 1;
+    }
+
+    const deleted = [...linked.values()].filter((comment) => comment.backendName === BACKEND_NAME && !remoteIds.has(comment.backendId as string));
+    if (deleted.length > 0) {
+      await manager.delete(
+        Comment,
+        deleted.map((comment) => comment.id),
+      );
+      result.commentsDeleted += deleted.length;
+    }
+  }
+
+  private async updateComment(local: Comment, item: SmaxCommentSnapshot, manager: EntityManager): Promise<boolean> {
+    const changes: Partial<Comment> = {};
+    if (!sameContent(local.description, item.bodyHtml)) changes.description = item.bodyHtml;
+    if (local.isPublic !== item.isPublic) changes.isPublic = item.isPublic;
+    if (Object.keys(changes).length === 0) return false;
+    await manager.update(Comment, local.id, changes);
+    return true;
+  }
+
+  private async createComment(
+    issue: Issue,
+    item: SmaxCommentSnapshot,
+    manager: EntityManager,
+    persons: Map<string, SupportUser>,
+  ): Promise<boolean> {
+    const personId = item.submitterPersonId ?? (await this.people.integrationPersonId());
+    if (personId === undefined) {
+      this.logger.warn(`SMAX comment ${item.id} on issue ${issue.uuid} names no submitter and the integration Person is unknown; not copied`);
+      return false;
+    }
+    const author = await this.people.supportUserForPerson(personId, manager, persons);
+    const comment = manager.create(Comment, {
+      issueId: issue.id,
+      authorId: author.id,
+      description: item.bodyHtml,
+      isPublic: item.isPublic,
+      backendId: item.id,
+      backendName: BACKEND_NAME,
+      state: SyncState.OK,
+    });
+    if (item.createdAt) comment.created = item.createdAt;
+    await manager.save(comment);
+    return true;
+  }
+
+  private async applyAttachments(
+    issue: Issue,
+    remote: SmaxAttachmentSnapshot[],
+    manager: EntityManager,
+    persons: Map<string, SupportUser>,
+    result: IssueSyncResult,
+  ): Promise<void> {
+    const locals = await manager.find(Attachment, { where: { issueId: issue.id }, order: { id: 'ASC' } });
+    const linked = new Map(locals.filter((attachment) => attachment.backendId !== '').map((attachment) => [attachment.backendId, attachment]));
+    const unlinked = locals.filter((attachment) => attachment.backendId === '');
+    const remoteIds = new Set(remote.map((attachment) => attachment.id));
+    const creators = new Map<string, number | null>();
+
+    // Pasted description images are part of the description, not attachments of the issue.
+    for (const item of remote.filter((attachment) => !attachment.hidden)) {
+      if (linked.has(item.id)) continue;
+      const pushed = unlinked.find((candidate) => isSameFile(candidate, item));
+      if (pushed) {
+        await manager.update(Attachment, pushed.id, { backendId: item.id, backendName: BACKEND_NAME, state: SyncState.OK });
+        unlinked.splice(unlinked.indexOf(pushed), 1);
+        result.attachmentsLinked += 1;
+        continue;
+      }
+      const attachment = manager.create(Attachment, {
+        issueId: issue.id,
+        authorId: await this.creatorId(item.creator, manager, persons, creators),
+        fileName: item.fileName.slice(0, MAX_FILE_NAME_LENGTH),
+        mimeType: item.mimeType,
+        fileSize: item.size,
+        sha256: null,
+        storageKey: null,
+        backendId: item.id,
+        backendName: BACKEND_NAME,
+        state: SyncState.OK,
+      });
+      if (item.updatedAt) attachment.created = item.updatedAt;
+      await manager.save(attachment);
+      result.attachmentsCreated += 1;
+    }
+
+    const deleted = [...linked.values()].filter((attachment) => attachment.backendName === BACKEND_NAME && !remoteIds.has(attachment.backendId));
+    if (deleted.length > 0) {
+      await manager.delete(
+        Attachment,
+        deleted.map((attachment) => attachment.id),
+      );
+      result.attachmentsDeleted += deleted.length;
+      result.orphanedStorageKeys.push(...deleted.map((attachment) => attachment.storageKey).filter((key): key is string => key !== null));
+    }
+  }
+
+  /** Our support user id for an attachment's `Creator`, or null when no Person matches it. */
+  private async creatorId(
+    creator: string | undefined,
+    manager: EntityManager,
+    persons: Map<string, SupportUser>,
+    creators: Map<string, number | null>,
+  ): Promise<number | null> {
+    if (creator === undefined) return null;
+    if (!creators.has(creator)) {
+      const person = await this.people.findCreator(creator);
+      creators.set(creator, person ? (await this.people.supportUserForPerson(person.id, manager, persons)).id : null);
+    }
+    return creators.get(creator) ?? null;
+  }
+}
+
+/**
+ * Changes that move an issue to `phase`: the status, and the resolution date, which is set
+ * on entering a RESOLVED or CANCELED status and cleared on leaving one. The issue-status
+ * table defines which phases end an issue (Close and Abandon by default).
+ */
+async function statusChanges(issue: Issue, phase: string, manager: EntityManager): Promise<Partial<Issue>> {
+  const statuses = await manager.find(IssueStatus);
+  const types = new Map(statuses.map((status) => [status.name, status.type]));
+  const previousType = types.get(issue.status);
+  const nextType = types.get(phase);
+  const wasTerminal = previousType !== undefined && TERMINAL_TYPES.has(previousType);
+  const isTerminal = nextType !== undefined && TERMINAL_TYPES.has(nextType);
+
+  const changes: Partial<Issue> = { status: phase };
+  if (isTerminal && (!wasTerminal || issue.resolutionDate === null)) changes.resolutionDate = new Date();
+  if (!isTerminal && issue.resolutionDate !== null) changes.resolutionDate = null;
+  // TODO: stamp feedback_requested_at on entering a RESOLVED status, as the API's own status change does.
+  return changes;
+}
+
+/**
+ * Checks whether our text and SMAX's HTML have the same content. We keep plain text where
+ * SMAX keeps the HTML we made from it, so an unchanged body must not overwrite ours.
+ */
+function sameContent(local: string, remoteHtml: string): boolean {
+  if (local === remoteHtml) return true;
+  return comparableText(textToHtml(local)) === comparableText(remoteHtml) || comparableText(local) === comparableText(remoteHtml);
+}
+
+/** Checks whether a comment whose push response was lost is this remote one: same text, visibility and author. */
+function isSameComment(local: Comment, item: SmaxCommentSnapshot): boolean {
+  if (local.isPublic !== item.isPublic || !sameContent(local.description, item.bodyHtml)) return false;
+  const authorPerson = local.author?.backendName === BACKEND_NAME ? local.author.backendId : null;
+  return !authorPerson || !item.submitterPersonId || authorPerson === item.submitterPersonId;
+}
+
+function isSameFile(local: Attachment, item: SmaxAttachmentSnapshot): boolean {
+  return local.fileName.normalize('NFC') === item.fileName && Number(local.fileSize) === item.size;
+}
+
+function byCreation(left: SmaxCommentSnapshot, right: SmaxCommentSnapshot): number {
+  return (left.createdAt?.getTime() ?? 0) - (right.createdAt?.getTime() ?? 0);
+}
