@@ -11,6 +11,7 @@ import { IdentityModule } from './identity/identity.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SettingsModule } from './settings/settings.module';
+import { SupportEnabledGuard } from './support/common/support-enabled.guard';
 import { SupportModule } from './support/support.module';
 
 @Module({
@@ -28,6 +29,9 @@ import { SupportModule } from './support/support.module';
   ],
   // Global guards run in this order: authentication comes after checks that must answer
   // before it (for example 424 when support is disabled).
-  providers: [{ provide: APP_GUARD, useExisting: TokenAuthGuard }],
+  providers: [
+    { provide: APP_GUARD, useClass: SupportEnabledGuard },
+    { provide: APP_GUARD, useExisting: TokenAuthGuard },
+  ],
 })
 export class AppModule {}

@@ -18,7 +18,9 @@ export type IssueRemoteFields = Partial<
  * The port every support feature calls; one adapter per ticketing system implements it.
  * It speaks only our domain types: vendor JSON stays inside the adapter's folder.
  * The abstract class is also the dependency-injection token; `SupportBackendProvider`
- * decides which adapter stands behind it.
+ * decides which adapter stands behind it. The token is request-scoped, so one request sees
+ * one backend; jobs and other singletons call `SupportBackendProvider.current()` instead.
+ * Adapters hold no per-request state.
  *
  * Write methods receive the transaction's `EntityManager` when the caller has one open,
  * so an adapter that keeps local state (the built-in desk) writes in the same transaction.
@@ -33,6 +35,15 @@ export abstract class SupportBackend {
 
   /** The backend's own attachment size limit in bytes, when it has one below ours. */
   readonly maxAttachmentBytes: number | undefined = undefined;
+
+  /**
+   * Whether staff may set an issue's `status` and `resolution` through the API. Only a desk
+   * that keeps its workflow locally allows it; remote backends own their status workflow.
+   */
+  readonly statusUpdateIsAvailable: boolean = false;
+
+  /** Whether staff may create, change and delete priorities through the API instead of pulling them. */
+  readonly priorityManagementIsAvailable: boolean = false;
 
   abstract createIssue(issue: Issue, manager: EntityManager): Promise<IssueRemoteFields>;
   abstract updateIssue(issue: Issue, manager: EntityManager): Promise<void>;

@@ -1,0 +1,98 @@
+import { Logger } from '@nestjs/common';
+
+import { ConflictException, FailedDependencyException } from '../../common/errors/app.exception';
+import { settingDefaults } from '../../settings/settings.registry';
+import { SettingsService } from '../../settings/settings.service';
+import type { Issue } from '../issues/issue.entity';
+import { BasicBackend } from './basic/basic.backend';
+import { SupportBackendProvider } from './support-backend.provider';
+import { UnavailableBackend } from './unavailable/unavailable.backend';
+
+describe('SupportBackendProvider', () => {
+  let settings: SettingsService;
+  let provider: SupportBackendProvider;
+
+  beforeAll(() => {
+    // The provider logs each rebuild; outside an app that would go to the console.
+    Logger.overrideLogger(false);
+  });
+
+  beforeEach(() => {
+    // An in-memory stand-in: the provider reads settings only through `get`.
+    const values: Record<string, unknown> = { ...settingDefaults() };
+    settings = {
+      get: (key: string) => values[key],
+      getAll: () => ({ ...values }),
+      update: async (changes: Record<string, unknown>) => Object.assign(values, changes),
+    } as unknown as SettingsService;
+    provider = new SupportBackendProvider(settings);
+  });
+
+  it('builds the basic desk by default', () => {
+    const backend = provider.current();
+    expect(backend).toBeInstanceOf(BasicBackend);
+    expect(backend.name).toBe('basic');
+  });
+
+  it('reuses the adapter while settings hold', () => {
+    expect(provider.current()).toBe(provider.current());
+  });
+
+  it('ignores changes to unrelated settings', async () => {
+    const first = provider.current();
+    await settings.update({ SITE_NAME: 'Elsewhere' });
+    provider.onSettingsChanged({ keys: ['SITE_NAME'] });
+    expect(provider.current()).toBe(first);
+  });
+
+  it('rebuilds when its own settings change', async () => {
+    const first = provider.current();
+    await settings.update({ SUPPORT_ISSUE_KEY_PREFIX: 'HD' });
+    expect(provider.current()).not.toBe(first);
+  });
+
+  it('rebuilds when the backend type changes', async () => {
+    await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'zammad' });
+    const backend = provider.current();
+    expect(backend).toBeInstanceOf(UnavailableBackend);
+    expect(backend.name).toBe('zammad');
+  });
+
+  it('drops the cache on a relevant event', () => {
+    const first = provider.current();
+    provider.onSettingsChanged({ keys: ['ATLASSIAN_API_URL'] });
+    expect(provider.current()).not.toBe(first);
+  });
+
+  it('falls back to basic for an unknown type', async () => {
+    await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'freshdesk' } as never);
+    expect(provider.current().name).toBe('basic');
+  });
+
+  it('answers 409 for an issue of another backend', () => {
+    expect(() => provider.forIssue({ backendName: 'smax' })).toThrow(ConflictException);
+    expect(() => provider.forIssue({ backendName: 'smax' })).toThrow(/belongs to the smax support backend/);
+  });
+
+  it('serves issues with no recorded backend', () => {
+    expect(provider.forIssue({ backendName: null }).name).toBe('basic');
+    expect(provider.servesIssue({ backendName: null })).toBe(true);
+  });
+});
+
+describe('UnavailableBackend', () => {
+  const backend = new UnavailableBackend('atlassian');
+  const issue = {} as Issue;
+
+  it('fails every call with 424', async () => {
+    await expect(backend.createIssue()).rejects.toThrow(FailedDependencyException);
+    await expect(backend.syncIssue()).rejects.toThrow('The atlassian support backend is not available in this build.');
+  });
+
+  it('offers no operation', () => {
+    expect(backend.updateIsAvailable(issue)).toBe(false);
+    expect(backend.destroyIsAvailable(issue)).toBe(false);
+    expect(backend.commentCreateIsAvailable()).toBe(false);
+    expect(backend.attachmentCreateIsAvailable()).toBe(false);
+  });
+});
