@@ -325,14 +325,14 @@ describe('ZammadBackend pulls', () => {
   });
 
   describe('ticket fields', () => {
-    it('maps Zammad states out of the box', async () => {
-      const statuses = await dataSource.getRepository(IssueStatus).findBy({ name: In(['closed', 'merged', 'open']) });
+    it('maps terminal states out of the box', async () => {
+      const statuses = await dataSource.getRepository(IssueStatus).findBy({ name: In(['closed', 'merged', 'removed', 'open']) });
 
       expect(new Map(statuses.map((status) => [status.name, status.type]))).toEqual(
         new Map([
           ['closed', IssueStatusType.RESOLVED],
           ['merged', IssueStatusType.CANCELED],
-          ['open', IssueStatusType.ACTIVE],
+          ['removed', IssueStatusType.CANCELED],
         ]),
       );
     });
