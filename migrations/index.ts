@@ -4,6 +4,11 @@ import { CreateSigningKeysTable1796418600150 } from './1796418600150-CreateSigni
 import { CreateLoginFailuresTable1796418600160 } from './1796418600160-CreateLoginFailuresTable';
 import { CreateSupportTables1796418600200 } from './1796418600200-CreateSupportTables';
 import { SeedBuiltInDesk1796418600300 } from './1796418600300-SeedBuiltInDesk';
+import { CreateSyncOutboxTable1796418700000 } from './1796418700000-CreateSyncOutboxTable';
+import { CreateSyncInboxTables1796418700100 } from './1796418700100-CreateSyncInboxTables';
+import { CreateSyncEchoTable1796418700200 } from './1796418700200-CreateSyncEchoTable';
+import { CreateSyncWatermarksTable1796418700300 } from './1796418700300-CreateSyncWatermarksTable';
+import { CreateSyncJobRunsTable1796418700400 } from './1796418700400-CreateSyncJobRunsTable';
 import { SeedSmaxIssueStatuses1796418800000 } from './1796418800000-SeedSmaxIssueStatuses';
 import { AddCommentOriginalBody1796418800100 } from './1796418800100-AddCommentOriginalBody';
 import { SeedZammadIssueStatuses1796418800200 } from './1796418800200-SeedZammadIssueStatuses';
@@ -16,6 +21,11 @@ export const MIGRATIONS: Function[] = [
   CreateLoginFailuresTable1796418600160,
   CreateSupportTables1796418600200,
   SeedBuiltInDesk1796418600300,
+  CreateSyncOutboxTable1796418700000,
+  CreateSyncInboxTables1796418700100,
+  CreateSyncEchoTable1796418700200,
+  CreateSyncWatermarksTable1796418700300,
+  CreateSyncJobRunsTable1796418700400,
   SeedSmaxIssueStatuses1796418800000,
   AddCommentOriginalBody1796418800100,
   SeedZammadIssueStatuses1796418800200,

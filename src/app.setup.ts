@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from './config/app.config';
 import { DrfExceptionFilter } from './common/errors/drf-exception.filter';
 import { DrfValidationPipe } from './common/validation/drf-validation.pipe';
+import { captureRawBody } from './support/sync/inbox/raw-body';
 
 /** Applies everything `main.ts` and the e2e tests share: proxies, headers, errors, docs. */
 export function setupApp(app: INestApplication): void {
@@ -23,8 +24,9 @@ export function setupApp(app: INestApplication): void {
     allowedHeaders: ['Authorization', 'Content-Type', 'Accept-Language', 'X-Impersonated-User-Uuid', 'X-Request-Id', 'Idempotency-Key', 'If-Match'],
     exposedHeaders: ['X-Result-Count', 'Link', 'X-Request-Id', 'ETag', 'Retry-After'],
   });
-  express.useBodyParser('json', { limit: '10mb' });
-  express.useBodyParser('urlencoded', { limit: '10mb', extended: true });
+  // Webhook signatures are checked over the exact bytes received, so the parsers keep them.
+  express.useBodyParser('json', { limit: '10mb', verify: captureRawBody });
+  express.useBodyParser('urlencoded', { limit: '10mb', extended: true, verify: captureRawBody });
 
   app.useGlobalFilters(new DrfExceptionFilter());
   app.useGlobalPipes(new DrfValidationPipe());

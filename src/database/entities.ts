@@ -14,6 +14,12 @@ import { RequestType } from '../support/request-types/request-type.entity';
 import { Resource } from '../support/resources/resource.entity';
 import { IssueStatus } from '../support/statuses/issue-status.entity';
 import { SupportUser } from '../support/support-users/support-user.entity';
+import { EchoRecord } from '../support/sync/echo/echo-record.entity';
+import { InboxEntry } from '../support/sync/inbox/inbox-entry.entity';
+import { RemoteVersion } from '../support/sync/inbox/remote-version.entity';
+import { JobRun } from '../support/sync/jobs/job-run.entity';
+import { OutboxEntry } from '../support/sync/outbox/outbox-entry.entity';
+import { SyncWatermark } from '../support/sync/pull/sync-watermark.entity';
 import { TemplateAttachment } from '../support/templates/template-attachment.entity';
 import { Template } from '../support/templates/template.entity';
 
@@ -37,4 +43,10 @@ export const ENTITIES: Function[] = [
   Comment,
   Attachment,
   Feedback,
+  OutboxEntry,
+  InboxEntry,
+  RemoteVersion,
+  EchoRecord,
+  SyncWatermark,
+  JobRun,
 ];

@@ -1,5 +1,7 @@
 import { Module, Scope } from '@nestjs/common';
 
+import { SyncModule } from '../sync/sync.module';
+import { BackendWrites } from './backend-writes.service';
 import { SupportBackend } from './support-backend';
 import { SupportBackendProvider } from './support-backend.provider';
 
@@ -9,8 +11,10 @@ import { SupportBackendProvider } from './support-backend.provider';
  * The token is request-scoped, so scheduled jobs and other singletons use the provider.
  */
 @Module({
+  imports: [SyncModule],
   providers: [
     SupportBackendProvider,
+    BackendWrites,
     {
       provide: SupportBackend,
       scope: Scope.REQUEST,
@@ -18,6 +22,6 @@ import { SupportBackendProvider } from './support-backend.provider';
       useFactory: (provider: SupportBackendProvider) => provider.current(),
     },
   ],
-  exports: [SupportBackendProvider, SupportBackend],
+  exports: [SupportBackendProvider, SupportBackend, BackendWrites],
 })
 export class BackendsModule {}

@@ -37,6 +37,12 @@ export abstract class SupportBackend {
   readonly maxAttachmentBytes: number | undefined = undefined;
 
   /**
+   * True for remote systems: writes reach them through the outbox after the local commit.
+   * False for adapters that answer in the caller's transaction (the built-in desk).
+   */
+  readonly pushesThroughOutbox: boolean = true;
+
+  /**
    * Whether staff may set an issue's `status` and `resolution` through the API. Only a desk
    * that keeps its workflow locally allows it; remote backends own their status workflow.
    */

@@ -7,6 +7,7 @@ import { ApiUrls } from '../../common/http/api-urls';
 import { applyOrdering } from '../../common/http/ordering';
 import { Paginator } from '../../common/http/pagination';
 import type { User } from '../../identity/users/user.entity';
+import { BackendWrites, PendingPushes } from '../backends/backend-writes.service';
 import { SupportBackendProvider } from '../backends/support-backend.provider';
 import { requireHyperlinkUuid, requireUuid } from '../common/hyperlinks';
 import { containsPattern } from '../common/like-pattern';
@@ -26,6 +27,7 @@ export class CommentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: IssueAccessService,
     private readonly backends: SupportBackendProvider,
+    private readonly writes: BackendWrites,
   ) {}
 
   async list(viewer: User, query: CommentQueryDto, paginator: Paginator, urls: ApiUrls): Promise<CommentResponse[]> {
@@ -56,10 +58,12 @@ export class CommentsService {
     }
     if (body.is_public !== undefined) comment.isPublic = body.is_public;
 
+    const pending = new PendingPushes();
     await this.dataSource.transaction(async (manager) => {
       await manager.update(Comment, { id: comment.id }, { description: comment.description, isPublic: comment.isPublic });
-      await backend.updateComment(comment, comment.issue, manager);
+      await this.writes.commentUpdated(manager, backend, comment.issue, comment, pending);
     });
+    await this.writes.afterCommit(pending);
     return this.retrieve(viewer, uuid, urls);
   }
 
@@ -70,10 +74,12 @@ export class CommentsService {
     if (!backend.commentDestroyIsAvailable(comment, comment.issue)) {
       throw ValidationFailedException.nonField('Deleting this comment is not available.');
     }
+    const pending = new PendingPushes();
     await this.dataSource.transaction(async (manager) => {
-      await backend.deleteComment(comment, comment.issue, manager);
+      await this.writes.commentDeleted(manager, backend, comment.issue, comment, pending);
       await manager.delete(Comment, { id: comment.id });
     });
+    await this.writes.afterCommit(pending);
   }
 
   private async findVisible(viewer: User, uuid: string): Promise<Comment> {

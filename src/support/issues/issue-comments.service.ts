@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { PermissionDeniedException, ValidationFailedException } from '../../common/errors/app.exception';
 import { ApiUrls } from '../../common/http/api-urls';
 import type { User } from '../../identity/users/user.entity';
+import { BackendWrites, PendingPushes } from '../backends/backend-writes.service';
 import { SupportBackendProvider } from '../backends/support-backend.provider';
 import { Comment } from '../comments/comment.entity';
 import { CommentResponse, toCommentResponse } from '../comments/comment.mapper';
@@ -22,6 +23,7 @@ export class IssueCommentsService {
     private readonly access: IssueAccessService,
     private readonly backends: SupportBackendProvider,
     private readonly supportUsers: SupportUsersService,
+    private readonly writes: BackendWrites,
   ) {}
 
   async create(viewer: User, issueUuid: string, body: CommentCreateDto, urls: ApiUrls): Promise<CommentResponse> {
@@ -32,6 +34,7 @@ export class IssueCommentsService {
     const description = body.description.trim();
     if (!description) throw ValidationFailedException.field('description', 'This field may not be blank.');
 
+    const pending = new PendingPushes();
     const comment = await this.dataSource.transaction(async (manager) => {
       const author = await this.supportUsers.getOrCreateForUser(manager, viewer, backend.name);
       const created = await manager.save(
@@ -44,13 +47,10 @@ export class IssueCommentsService {
           backendName: backend.name,
         }),
       );
-      const remote = await backend.createComment(created, issue, manager);
-      if (remote.backendId) {
-        created.backendId = remote.backendId;
-        await manager.save(created);
-      }
+      await this.writes.commentCreated(manager, backend, issue, created, pending);
       return Object.assign(created, { author });
     });
+    await this.writes.afterCommit(pending);
     return toCommentResponse(comment, issue, urls, backend);
   }
 }

@@ -9,6 +9,7 @@ import { Project } from '../../identity/projects/project.entity';
 import { User } from '../../identity/users/user.entity';
 import { SettingsService } from '../../settings/settings.service';
 import { SupportBackend } from '../backends/support-backend';
+import { BackendWrites, PendingPushes } from '../backends/backend-writes.service';
 import { SupportBackendProvider } from '../backends/support-backend.provider';
 import { isUniqueViolation } from '../common/database-errors';
 import { FieldErrorCollector } from '../common/field-error-collector';
@@ -66,6 +67,7 @@ export class IssueCreationService {
     private readonly priorities: PrioritiesService,
     private readonly supportUsers: SupportUsersService,
     private readonly representation: IssueRepresentationService,
+    private readonly writes: BackendWrites,
   ) {}
 
   async create(viewer: User, body: IssueCreateDto, urls: ApiUrls): Promise<IssueResponse> {
@@ -77,7 +79,9 @@ export class IssueCreationService {
     }
     const backend = this.backends.current();
     const fields = await this.validate(viewer, body, backend);
-    const issueId = await this.save(viewer, fields, backend);
+    const pending = new PendingPushes();
+    const issueId = await this.save(viewer, fields, backend, pending);
+    await this.writes.afterCommit(pending);
     const issue = await this.issues.findByIdWithRelations(issueId);
     this.logger.log(`Issue ${issue.key || issue.uuid} created in the ${backend.name} backend by user ${viewer.uuid}`);
     return this.representation.renderOne(issue, viewer, urls, backend);
@@ -223,7 +227,7 @@ export class IssueCreationService {
   }
 
   /** Stores the issue and hands it to the backend in one transaction; returns its id. */
-  private async save(viewer: User, fields: ValidatedIssue, backend: SupportBackend): Promise<number> {
+  private async save(viewer: User, fields: ValidatedIssue, backend: SupportBackend, pending: PendingPushes): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const reporter = fields.reporter ?? (await this.supportUsers.getOrCreateForUser(manager, viewer, backend.name));
       const issue = manager.create(Issue, {
@@ -247,8 +251,7 @@ export class IssueCreationService {
         if (isUniqueViolation(error, 'issues_remote_id_key')) throw ValidationFailedException.field('remote_id', DUPLICATE_REMOTE_ID);
         throw error;
       }
-      Object.assign(issue, await backend.createIssue(issue, manager));
-      await manager.save(issue);
+      await this.writes.issueCreated(manager, backend, issue, pending);
       return issue.id;
     });
   }

@@ -7,6 +7,7 @@ import { ApiUrls } from '../../common/http/api-urls';
 import type { User } from '../../identity/users/user.entity';
 import { SettingsService } from '../../settings/settings.service';
 import { SupportBackend } from '../backends/support-backend';
+import { BackendWrites, PendingPushes } from '../backends/backend-writes.service';
 import { SupportBackendProvider } from '../backends/support-backend.provider';
 import { FieldErrorCollector } from '../common/field-error-collector';
 import { findByHyperlink } from '../common/hyperlinks';
@@ -36,6 +37,7 @@ export class IssueUpdateService {
     private readonly issues: IssuesRepository,
     private readonly statuses: IssueStatusesService,
     private readonly representation: IssueRepresentationService,
+    private readonly writes: BackendWrites,
   ) {}
 
   async update(viewer: User, uuid: string, body: IssuePatchDto, urls: ApiUrls): Promise<IssueResponse> {
@@ -46,10 +48,12 @@ export class IssueUpdateService {
 
     const statusTypes = await this.statuses.typesByName();
     await this.applyChanges(issue, body, backend, statusTypes);
+    const pending = new PendingPushes();
     await this.dataSource.transaction(async (manager) => {
       await manager.save(issue);
-      await backend.updateIssue(issue, manager);
+      await this.writes.issueUpdated(manager, backend, issue, pending);
     });
+    await this.writes.afterCommit(pending);
     const updated = await this.issues.findByIdWithRelations(issue.id);
     return this.representation.renderOne(updated, viewer, urls, backend);
   }

@@ -6,6 +6,7 @@ import { AppException, FailedDependencyException, ValidationFailedException } fr
 import { ApiUrls } from '../../common/http/api-urls';
 import { Paginator } from '../../common/http/pagination';
 import type { User } from '../../identity/users/user.entity';
+import { BackendWrites, PendingPushes } from '../backends/backend-writes.service';
 import { SupportBackendProvider } from '../backends/support-backend.provider';
 import { assertStaffOrSupport } from '../common/support-roles';
 import { IssueQueryDto } from './dto/issue-query.dto';
@@ -24,6 +25,7 @@ export class IssuesService {
     private readonly issues: IssuesRepository,
     private readonly backends: SupportBackendProvider,
     private readonly representation: IssueRepresentationService,
+    private readonly writes: BackendWrites,
   ) {}
 
   async list(viewer: User, query: IssueQueryDto, paginator: Paginator, urls: ApiUrls): Promise<IssueResponse[]> {
@@ -42,10 +44,12 @@ export class IssuesService {
     const backend = this.backends.forIssue(issue);
     if (!backend.destroyIsAvailable(issue)) throw ValidationFailedException.nonField('Deleting this issue is not available.');
 
+    const pending = new PendingPushes();
     await this.dataSource.transaction(async (manager) => {
-      await backend.deleteIssue(issue, manager);
+      await this.writes.issueDeleted(manager, backend, issue, pending);
       await manager.delete(Issue, { id: issue.id });
     });
+    await this.writes.afterCommit(pending);
     this.logger.log(`Issue ${issue.key || issue.uuid} deleted by user ${viewer.uuid}`);
   }
 

@@ -25,6 +25,8 @@ export class BasicBackend extends SupportBackend {
   readonly name = 'basic' as const;
   override readonly statusUpdateIsAvailable = true;
   override readonly priorityManagementIsAvailable = true;
+  /** The desk is our own database, so every write lands in the caller's transaction. */
+  override readonly pushesThroughOutbox = false;
 
   constructor(private readonly options: BasicBackendOptions) {
     super();

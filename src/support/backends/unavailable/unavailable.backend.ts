@@ -8,6 +8,9 @@ import { SupportBackend } from '../support-backend';
  * with 424 and every availability flag is false, so reads of stored issues keep working.
  */
 export class UnavailableBackend extends SupportBackend {
+  /** Fails at once with 424 rather than queueing pushes nothing would deliver. */
+  override readonly pushesThroughOutbox = false;
+
   constructor(readonly name: BackendName) {
     super();
   }

@@ -1,0 +1,18 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+
+import { CurrentUser } from '../../../common/auth/auth.decorators';
+import type { User } from '../../../identity/users/user.entity';
+import { SyncStatusViewService } from './sync-status-view.service';
+
+@ApiTags('support-sync')
+@Controller('api/support-sync-status')
+export class SyncStatusController {
+  constructor(private readonly view: SyncStatusViewService) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'support_sync_status', summary: 'Sync health per backend (staff only)' })
+  status(@CurrentUser() user: User) {
+    return this.view.render(user);
+  }
+}
