@@ -16,6 +16,10 @@ export class MemoryAttachmentStore implements AttachmentStore {
     this.files.delete(key);
   }
 
+  async readAll(key: string): Promise<Buffer> {
+    return this.read(key);
+  }
+
   read(key: string): Buffer {
     const content = this.files.get(key);
     if (!content) throw new Error(`No stored file has the key ${key}`);

@@ -35,14 +35,14 @@ export interface ZammadBackendUnderTest {
 export function createZammadBackend(
   fake: FakeZammad,
   dataSource: DataSource,
-  options: { settings?: Partial<ZammadSettings>; feedbackEnabled?: boolean; client?: ZammadClient } = {},
+  options: { settings?: Partial<ZammadSettings>; feedbackEnabled?: boolean; client?: ZammadClient; withoutStore?: boolean } = {},
 ): ZammadBackendUnderTest {
   const settings = zammadTestSettings(fake, options.settings);
   const client = options.client ?? new ZammadClient({ baseUrl: fake.url, token: settings.token, timeoutMs: 2_000, maxRetryWaitMs: 200 });
   const store = new MemoryAttachmentStore();
   const backend = new ZammadBackend(settings, {
     dataSource,
-    store,
+    store: options.withoutStore ? undefined : store,
     client,
     feedbackEnabled: () => options.feedbackEnabled ?? false,
   });

@@ -11,6 +11,14 @@ export interface StoredAttachment {
  */
 export interface AttachmentStore {
   put(source: Buffer, namespace: 'issue-attachments'): Promise<StoredAttachment>;
+  /** Reads a whole stored file; for files within the upload size limit. */
+  readAll(key: string): Promise<Buffer>;
   /** Deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
 }
+
+/**
+ * Injection token of the attachment store the Zammad adapter uses. Nothing is bound to it
+ * yet, so files pulled from Zammad keep only their metadata until a store is provided.
+ */
+export const ATTACHMENT_STORE = Symbol('ATTACHMENT_STORE');

@@ -69,20 +69,30 @@ export class ZammadAccounts {
     await this.linkAccount(manager, supportUser, account);
   }
 
+  /** Reads a Zammad user; one that is gone or hidden from the token becomes a placeholder account. */
+  async fetchAccount(zammadUserId: number): Promise<ZammadAccountFields> {
+    try {
+      return mapUser(await this.client.getUser(zammadUserId));
+    } catch (error) {
+      if (error instanceof ZammadError && (error.status === 404 || error.status === 403)) {
+        this.logger.warn(`Zammad user ${zammadUserId} could not be read, so its support user gets a placeholder name: ${error.message}`);
+        return placeholderAccount(zammadUserId);
+      }
+      throw error;
+    }
+  }
+
   /**
-   * Finds the support user of a Zammad user id, or creates one named after the Zammad
-   * user. A new row is linked to our user whose username is the login, or else to the
-   * only user with that e-mail.
+   * Finds the support user of a Zammad account, or creates one named after it. A new row
+   * is linked to our user whose username is the login, or else to the only user with that
+   * e-mail. Concurrent calls for one account create one row.
    */
-  async supportUserForZammadId(manager: EntityManager, zammadUserId: number): Promise<SupportUser> {
+  async supportUserForAccount(manager: EntityManager, account: ZammadAccountFields): Promise<SupportUser> {
     const repository = manager.getRepository(SupportUser);
-    const existing = await repository.findOne({
-      where: { backendName: BACKEND, backendId: String(zammadUserId) },
-      order: { isActive: 'DESC', id: 'ASC' },
-    });
+    const where = { backendName: BACKEND, backendId: account.backendId };
+    const existing = await repository.findOne({ where, order: { isActive: 'DESC', id: 'ASC' } });
     if (existing) return existing;
 
-    const account = mapUser(await this.fetchUser(zammadUserId));
     const userId = await this.matchingUserId(manager, account);
     await repository
       .createQueryBuilder()
@@ -90,10 +100,7 @@ export class ZammadAccounts {
       .values({ name: account.name, userId, backendName: BACKEND, backendId: account.backendId, isActive: true })
       .orIgnore()
       .execute();
-    return repository.findOneOrFail({
-      where: { backendName: BACKEND, backendId: account.backendId },
-      order: { isActive: 'DESC', id: 'ASC' },
-    });
+    return repository.findOneOrFail({ where, order: { isActive: 'DESC', id: 'ASC' } });
   }
 
   /**
@@ -190,17 +197,6 @@ export class ZammadAccounts {
     }
   }
 
-  private async fetchUser(zammadUserId: number): Promise<ZammadUser> {
-    try {
-      return await this.client.getUser(zammadUserId);
-    } catch (error) {
-      if (error instanceof ZammadError && (error.status === 404 || error.status === 403)) {
-        return { id: zammadUserId, firstname: 'Zammad user', lastname: String(zammadUserId), active: false };
-      }
-      throw error;
-    }
-  }
-
   /** Our user with the account's login as username, else the only one with its e-mail. */
   private async matchingUserId(manager: EntityManager, account: ZammadAccountFields): Promise<number | null> {
     const users = manager.getRepository(User);
@@ -216,4 +212,9 @@ export class ZammadAccounts {
       .getMany();
     return byEmail.length === 1 ? byEmail[0].id : null;
   }
+}
+
+/** Account of a Zammad user that cannot be read, named after its id. */
+export function placeholderAccount(zammadUserId: number): ZammadAccountFields {
+  return mapUser({ id: zammadUserId, firstname: 'Zammad user', lastname: String(zammadUserId) });
 }

@@ -63,7 +63,7 @@ describe('ZammadBackend pulls', () => {
   });
 
   function sync(target: Issue = issue, using: ZammadBackend = backend): Promise<ZammadSyncResult> {
-    return dataSource.transaction((manager) => using.pullTicket(target, manager));
+    return using.pullTicket(target);
   }
 
   function comments(): Promise<Comment[]> {
@@ -314,6 +314,20 @@ describe('ZammadBackend pulls', () => {
       expect(subject.store.files.size).toBe(1);
     });
 
+    it('records metadata without a store', async () => {
+      const storeless = createZammadBackend(fake, dataSource, { withoutStore: true });
+      fake.agent.attachFile(ticketId, { filename: NAME, data: CONTENT.toString('base64') });
+
+      await sync(issue, storeless.backend);
+      const [attachment] = await attachments();
+      const downloaded = await storeless.backend.downloadAttachment(attachment, issue);
+      await storeless.client.close();
+
+      expect(attachment.storageKey).toBeNull();
+      expect(attachment.fileSize).toBe(CONTENT.length);
+      expect(downloaded.equals(CONTENT)).toBe(true);
+    });
+
     it('adds a bare file without a comment', async () => {
       fake.agent.reply(ticketId, { body: '', attachments: [{ filename: 'only.txt', text: 'only' }] });
 
@@ -415,6 +429,30 @@ describe('ZammadBackend pulls', () => {
       const local = await createZammadIssue(dataSource, caller);
 
       await expect(sync(local)).rejects.toThrow(/has not reached Zammad yet/);
+    });
+  });
+
+  describe('syncIssue', () => {
+    it('pulls inside the caller transaction', async () => {
+      fake.agent.reply(ticketId, { body: 'Inside' });
+      fake.agent.attachFile(ticketId, { filename: 'inside.txt', text: 'inside' });
+
+      await dataSource.transaction((manager) => backend.syncIssue(issue, manager));
+
+      expect((await comments()).map((comment) => comment.description)).toEqual(['Inside', 'inside.txt']);
+      expect(await attachments()).toHaveLength(1);
+    });
+
+    it('keeps no rows of a rolled back pull', async () => {
+      fake.agent.attachFile(ticketId, { filename: 'rolled.txt', text: 'back' });
+
+      const failing = dataSource.transaction(async (manager) => {
+        await backend.syncIssue(issue, manager);
+        throw new Error('caller failed');
+      });
+
+      await expect(failing).rejects.toThrow('caller failed');
+      expect(await attachments()).toHaveLength(0);
     });
   });
 

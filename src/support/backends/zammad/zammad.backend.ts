@@ -1,23 +1,22 @@
 import { Logger } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 import { FailedDependencyException, ValidationFailedException } from '../../../common/errors/app.exception';
 import { formatUuid } from '../../../common/http/uuid';
 import { Customer } from '../../../identity/customers/customer.entity';
 import { User } from '../../../identity/users/user.entity';
 import type { Attachment } from '../../attachments/attachment.entity';
-import { Attachment as AttachmentEntity } from '../../attachments/attachment.entity';
 import type { Comment } from '../../comments/comment.entity';
-import { Comment as CommentEntity } from '../../comments/comment.entity';
 import type { Issue } from '../../issues/issue.entity';
 import { Priority } from '../../priorities/priority.entity';
 import { SupportUser } from '../../support-users/support-user.entity';
 import { IssueRemoteFields, SupportBackend } from '../support-backend';
 import type { AttachmentStore } from './attachment-store';
 import { textToHtml } from './html-text';
-import { attachmentArticleBody, commentArticleBody, findPushedArticle, isDeletableWhilePublic } from './zammad-articles';
+import { isDeletableWhilePublic } from './zammad-articles';
 import { ZammadAccounts } from './zammad-accounts';
 import { ZammadChangeFeed, ZammadChangePage } from './zammad-changes';
+import { articleAuthor, issueTag, ZammadLostCreates } from './zammad-lost-creates';
 import { ZammadReferenceData } from './zammad-reference-data';
 import { ZammadSyncResult, ZammadTicketSync } from './zammad-ticket-sync';
 import { apiUrlOf, ZammadClient } from './zammad.client';
@@ -28,16 +27,14 @@ import type { ZammadArticle, ZammadArticleCreate, ZammadTicket } from './zammad.
 
 export interface ZammadBackendDependencies {
   dataSource: DataSource;
-  store: AttachmentStore;
+  /** Store for files pulled from Zammad; without one, only their metadata is recorded. */
+  store?: AttachmentStore;
   /** Built from the settings when not given; tests pass one with short timeouts. */
   client?: ZammadClient;
   /** `ISSUE_FEEDBACK_ENABLE`, read when a ticket is pulled. */
   feedbackEnabled?: () => boolean;
   now?: () => Date;
 }
-
-/** Tag prefix of the marker that ties a ticket to its issue, so a retried create finds it. */
-const ISSUE_TAG_PREFIX = 'deskbridge-issue-';
 
 /**
  * The Zammad adapter. Issues are tickets in `ZAMMAD_GROUP` whose customer is the caller,
@@ -60,6 +57,7 @@ export class ZammadBackend extends SupportBackend {
   private readonly accounts: ZammadAccounts;
   private readonly ticketSync: ZammadTicketSync;
   private readonly changeFeed: ZammadChangeFeed;
+  private readonly lostCreates: ZammadLostCreates;
   private readonly now: () => Date;
 
   constructor(
@@ -72,6 +70,7 @@ export class ZammadBackend extends SupportBackend {
     this.reference = new ZammadReferenceData(this.client, settings.group);
     this.accounts = new ZammadAccounts(this.client);
     this.changeFeed = new ZammadChangeFeed(this.client);
+    this.lostCreates = new ZammadLostCreates(this.client, this.reference, settings);
     this.ticketSync = new ZammadTicketSync(this.client, this.accounts, this.reference, dependencies.store, {
       marker: settings.commentMarker,
       feedbackEnabled: dependencies.feedbackEnabled ?? (() => false),
@@ -128,21 +127,50 @@ export class ZammadBackend extends SupportBackend {
     await ignoreNotFound(this.client.deleteTicket(issue.backendId));
   }
 
+  /** Pulls the ticket inside the caller's transaction, network calls included. */
   async syncIssue(issue: Issue, manager: EntityManager): Promise<void> {
-    await this.pullTicket(issue, manager);
+    this.assertPulled(issue);
+    await this.ticketSync.sync(manager, issue);
   }
 
-  /** Pulls the ticket into the issue and reports what changed; the sync machinery uses the counts. */
-  async pullTicket(issue: Issue, manager: EntityManager): Promise<ZammadSyncResult> {
-    if (!issue.backendId) throw new FailedDependencyException(`Issue ${formatUuid(issue.uuid)} has not reached Zammad yet.`);
-    this.assertConfigured();
-    return this.ticketSync.sync(manager, issue);
+  /**
+   * Pulls the ticket into the issue and reports what changed. Zammad is read first, and
+   * the rows are written afterwards in a transaction of their own, which makes no network
+   * calls, so webhooks and scheduled pulls hold no database lock while they wait on Zammad.
+   */
+  async pullTicket(issue: Issue): Promise<ZammadSyncResult> {
+    this.assertPulled(issue);
+    const { dataSource } = this.dependencies;
+    const snapshot = await this.ticketSync.prepare(dataSource.manager, issue);
+    let applied: { result: ZammadSyncResult; unusedKeys: string[] };
+    try {
+      applied = await dataSource.transaction((manager) => this.ticketSync.apply(manager, issue, snapshot));
+    } catch (error) {
+      await this.ticketSync.discardSnapshot(snapshot);
+      throw error;
+    }
+    await this.ticketSync.discard(applied.unusedKeys);
+    return applied.result;
+  }
+
+  /** Deletes stored files that no row refers to any more; failures are logged. */
+  discardStoredFiles(keys: string[]): Promise<void> {
+    return this.ticketSync.discard(keys);
+  }
+
+  /** Downloads the bytes of a file held in Zammad, for attachments pulled without a store. */
+  async downloadAttachment(attachment: Attachment, issue: Issue): Promise<Buffer> {
+    const ticketId = this.ticketIdOf(issue);
+    const articles = await this.client.listArticles(ticketId);
+    const carrier = articles.find((article) => (article.attachments ?? []).some((file) => String(file.id) === attachment.backendId));
+    if (!carrier) throw new FailedDependencyException(`Zammad ticket ${ticketId} no longer has the file ${attachment.fileName}.`);
+    return this.client.downloadAttachment(ticketId, carrier.id, attachment.backendId);
   }
 
   async createComment(comment: Comment, issue: Issue, manager: EntityManager): Promise<{ backendId?: string }> {
     const ticketId = this.ticketIdOf(issue);
-    const author = await manager.findOne(SupportUser, { where: { id: comment.authorId }, relations: { user: true } });
-    const body = commentArticleBody(comment.description, author?.user?.fullName || author?.name || '', this.settings.commentMarker, this.settings.commentPrefix);
+    const author = await articleAuthor(manager, comment.authorId);
+    const body = await this.lostCreates.commentBody(comment, manager);
     const article: ZammadArticleCreate = {
       ticket_id: Number(ticketId),
       body,
@@ -151,7 +179,7 @@ export class ZammadBackend extends SupportBackend {
       internal: !comment.isPublic,
       ...(author?.user?.email ? { to: author.user.email } : {}),
     };
-    const created = await this.createArticle(article, () => this.findPushedComment(comment, issue, manager, body));
+    const created = await this.createArticle(article, () => this.lostCreates.findComment(comment, issue, manager));
     return { backendId: String(created.id) };
   }
 
@@ -168,10 +196,8 @@ export class ZammadBackend extends SupportBackend {
 
   async createAttachment(attachment: Attachment, issue: Issue, content: Buffer, manager: EntityManager): Promise<{ backendId?: string }> {
     const ticketId = this.ticketIdOf(issue);
-    const author = attachment.authorId
-      ? await manager.findOne(SupportUser, { where: { id: attachment.authorId }, relations: { user: true } })
-      : null;
-    const body = attachmentArticleBody(attachment.fileName, author?.user?.fullName || author?.name || '', this.settings.commentMarker);
+    const author = await articleAuthor(manager, attachment.authorId);
+    const body = await this.lostCreates.attachmentBody(attachment, manager);
     const article: ZammadArticleCreate = {
       ticket_id: Number(ticketId),
       body,
@@ -181,7 +207,7 @@ export class ZammadBackend extends SupportBackend {
       ...(author?.user?.email ? { to: author.user.email } : {}),
       attachments: [{ filename: attachment.fileName, data: content.toString('base64'), 'mime-type': attachment.mimeType || 'application/octet-stream' }],
     };
-    const created = await this.createArticle(article, () => this.findPushedAttachment(attachment, issue, manager, body, content.length));
+    const created = await this.createArticle(article, () => this.lostCreates.findAttachment(attachment, issue, manager, content.length));
     const file = created.attachments?.find((candidate) => candidate.filename === attachment.fileName) ?? created.attachments?.[0];
     if (!file) throw new FailedDependencyException(`Zammad stored article ${created.id} without the file ${attachment.fileName}.`);
     return { backendId: String(file.id) };
@@ -258,22 +284,21 @@ export class ZammadBackend extends SupportBackend {
   }
 
   /** Finds the ticket of `issue` by its tag; undefined when no create reached Zammad. */
-  async findTicketFor(issue: Pick<Issue, 'uuid'>): Promise<ZammadTicket | undefined> {
-    const tickets = await this.client.searchTickets({ 'ticket.tags': { operator: 'contains all', value: issueTag(issue) } }, 1, 10);
-    return tickets.sort((left, right) => left.id - right.id)[0];
+  findTicketFor(issue: Pick<Issue, 'uuid'>): Promise<ZammadTicket | undefined> {
+    this.assertConfigured();
+    return this.lostCreates.findTicket(issue);
   }
 
   /** Finds the article that a create of `comment` stored although its response was lost. */
-  async findPushedComment(comment: Comment, issue: Issue, manager: EntityManager, body: string): Promise<ZammadArticle | undefined> {
-    const articles = await this.client.listArticles(this.ticketIdOf(issue));
-    return findPushedArticle(articles, { body, excludedIds: await this.claimedArticleIds(manager, issue, articles) }, await this.ownership());
+  findPushedComment(comment: Comment, issue: Issue, manager: EntityManager): Promise<ZammadArticle | undefined> {
+    this.ticketIdOf(issue);
+    return this.lostCreates.findComment(comment, issue, manager);
   }
 
   /** Finds the note that an upload of `attachment` stored although its response was lost. */
-  async findPushedAttachment(attachment: Attachment, issue: Issue, manager: EntityManager, body: string, size: number): Promise<ZammadArticle | undefined> {
-    const articles = await this.client.listArticles(this.ticketIdOf(issue));
-    const excludedIds = await this.claimedArticleIds(manager, issue, articles);
-    return findPushedArticle(articles, { body, file: { name: attachment.fileName, size }, excludedIds }, await this.ownership());
+  findPushedAttachment(attachment: Attachment, issue: Issue, manager: EntityManager): Promise<ZammadArticle | undefined> {
+    this.ticketIdOf(issue);
+    return this.lostCreates.findAttachment(attachment, issue, manager, attachment.fileSize);
   }
 
   /** Reads one page of tickets changed at or after `since - overlapMs`; every ticket when `since` is null. */
@@ -333,32 +358,17 @@ export class ZammadBackend extends SupportBackend {
     return found;
   }
 
-  /** Ids of the ticket's articles that one of our comments or files already claims. */
-  private async claimedArticleIds(manager: EntityManager, issue: Issue, articles: ZammadArticle[]): Promise<Set<string>> {
-    const claimed = new Set<string>();
-    const comments = await manager.find(CommentEntity, { select: { backendId: true }, where: { issueId: issue.id, backendName: this.name } });
-    comments.forEach((comment) => comment.backendId && claimed.add(comment.backendId));
-    const attachmentIds = articles.flatMap((article) => (article.attachments ?? []).map((file) => String(file.id)));
-    if (attachmentIds.length > 0) {
-      const files = await manager.find(AttachmentEntity, { select: { backendId: true }, where: { backendName: this.name, backendId: In(attachmentIds) } });
-      const claimedFiles = new Set(files.map((file) => file.backendId));
-      articles
-        .filter((article) => (article.attachments ?? []).some((file) => claimedFiles.has(String(file.id))))
-        .forEach((article) => claimed.add(String(article.id)));
-    }
-    return claimed;
-  }
-
-  private async ownership(): Promise<{ marker: string; integrationUserId: number }> {
-    return { marker: this.settings.commentMarker, integrationUserId: await this.reference.integrationUserId() };
-  }
-
   private async callerOf(issue: Issue, manager: EntityManager): Promise<User> {
     const caller = issue.callerId ? await manager.findOneBy(User, { id: issue.callerId }) : null;
     if (caller) return caller;
     const reporter = issue.reporterId ? await manager.findOne(SupportUser, { where: { id: issue.reporterId }, relations: { user: true } }) : null;
     if (reporter?.user) return reporter.user;
     throw ValidationFailedException.nonField('A Zammad ticket needs a caller with an e-mail address as its customer.');
+  }
+
+  private assertPulled(issue: Issue): void {
+    if (!issue.backendId) throw new FailedDependencyException(`Issue ${formatUuid(issue.uuid)} has not reached Zammad yet.`);
+    this.assertConfigured();
   }
 
   private ticketIdOf(issue: Issue): string {
@@ -376,11 +386,6 @@ export class ZammadBackend extends SupportBackend {
     const missing = missingZammadSettings(this.settings);
     if (missing.length > 0) throw new FailedDependencyException(`Zammad is not configured: set ${missing.join(' and ')}.`);
   }
-}
-
-/** Builds the tag that marks the ticket of `issue`: a fixed prefix and the issue's uuid as 32 hex digits. */
-export function issueTag(issue: Pick<Issue, 'uuid'>): string {
-  return `${ISSUE_TAG_PREFIX}${formatUuid(issue.uuid)}`;
 }
 
 async function ignoreNotFound<T>(call: Promise<T>): Promise<T | undefined> {

@@ -25,7 +25,7 @@ export interface ZammadClientOptions {
   connectTimeoutMs?: number;
   /** Attempts of a GET on retryable failures; writes are never repeated here. */
   maxReadAttempts?: number;
-  /** Longest wait between GET attempts; a longer `Retry-After` ends the attempts. */
+  /** Maximum wait between GET attempts, in milliseconds; a longer `Retry-After` ends the attempts. */
   maxRetryWaitMs?: number;
   /** Undici dispatcher; a keep-alive agent of the client's own by default. */
   dispatcher?: Dispatcher;
@@ -49,8 +49,8 @@ const ERROR_BODY_LIMIT = 64 * 1024;
 /**
  * Zammad REST API v1 over undici: token authentication (`Token token=`), JSON in and
  * out, a timeout per request, and errors as `ZammadError`. GETs are retried on 429,
- * 5xx, timeouts and network failures, honouring `Retry-After`; writes are not, because
- * Zammad has no idempotency keys and the caller must look for the object first.
+ * 5xx, timeouts and network failures, honouring `Retry-After`. Writes are not retried,
+ * because Zammad has no idempotency keys and the caller must look for the object first.
  */
 export class ZammadClient {
   private readonly logger = new Logger(ZammadClient.name);

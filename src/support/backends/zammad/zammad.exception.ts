@@ -1,7 +1,7 @@
 import { FailedDependencyException } from '../../../common/errors/app.exception';
 
 /**
- * How a Zammad call failed: `http` is an error response, `auth` a 401 or 403 (a token
+ * Kind of failure of a Zammad call: `http` is an error response, `auth` a 401 or 403 (a token
  * problem), `timeout` and `network` mean no usable response arrived, and
  * `invalid-response` a 2xx body that is not the JSON Zammad sends.
  */
@@ -25,7 +25,7 @@ const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /**
  * A failed call to Zammad. It renders as 424 with the message when it reaches the API,
- * because only Zammad could have answered the request.
+ * because only Zammad could have served the request.
  */
 export class ZammadError extends FailedDependencyException {
   readonly kind: ZammadErrorKind;
@@ -58,7 +58,7 @@ export class ZammadError extends FailedDependencyException {
 
   /**
    * True when a write may have been stored although no success reached us: the
-   * connection broke or timed out after the request was sent, or a proxy answered 5xx.
+   * connection broke or timed out after the request was sent, or a proxy returned 5xx.
    * A create that fails this way must be looked up before it is sent again.
    */
   get mayHaveCommitted(): boolean {

@@ -33,7 +33,7 @@ export interface ZammadTicket {
 export interface ZammadAttachment {
   id: number;
   filename: string;
-  /** A string in Zammad's answers, such as `"19"`. */
+  /** A string in Zammad's responses, such as `"19"`. */
   size?: string | number;
   preferences?: Record<string, unknown>;
   url?: string;
