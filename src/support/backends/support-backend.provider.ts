@@ -10,6 +10,7 @@ import type { Issue } from '../issues/issue.entity';
 import { BasicBackend } from './basic/basic.backend';
 import { SupportBackend } from './support-backend';
 import { UnavailableBackend } from './unavailable/unavailable.backend';
+import { ZammadAdapterProvider } from './zammad/zammad-adapter.provider';
 
 /** The settings each backend is built from; a change to any of them rebuilds the adapter. */
 const BACKEND_SETTING_KEYS: Record<BackendName, (key: string) => boolean> = {
@@ -36,7 +37,10 @@ export class SupportBackendProvider {
   private readonly logger = new Logger(SupportBackendProvider.name);
   private cached: { key: string; backend: SupportBackend } | undefined;
 
-  constructor(private readonly settings: SettingsService) {}
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly zammad: ZammadAdapterProvider,
+  ) {}
 
   current(): SupportBackend {
     const name = activeBackendName(this.settings);
@@ -89,8 +93,9 @@ export class SupportBackendProvider {
     switch (name) {
       case 'basic':
         return new BasicBackend({ issueKeyPrefix: issueKeyPrefix(this.settings) });
-      case 'atlassian':
       case 'zammad':
+        return this.zammad.current();
+      case 'atlassian':
       case 'smax':
         // TODO: replace with the real adapters as they land; until then they answer 424.
         return new UnavailableBackend(name);
