@@ -21,6 +21,10 @@ export interface ZammadPulledTicket extends PulledObject {
  * changed since the watermark are found by condition search on `updated_at` and each
  * linked issue is pulled in full. Reconciliation deletes issues whose ticket Zammad
  * reports as not found (404); tickets the token cannot see are kept.
+ *
+ * NOTE: deleting an article may leave the ticket's `updated_at` alone (the fake Zammad
+ * does), so a deleted article is removed here only on the ticket's next change; a webhook
+ * or the issue's `sync` action removes it at once.
  */
 @Injectable()
 export class ZammadIssuePuller extends RemotePuller<ZammadPulledTicket> {
