@@ -3,6 +3,7 @@ import { EmbeddedDatabaseLockedError } from '../database/embedded-database';
 import { CliCommand, CliOutput, CliUsageError } from './cli-command';
 import { createStaffUserCommand } from './commands/createstaffuser';
 import { drfCreateTokenCommand } from './commands/drf-create-token';
+import { feedbackLinkCommand } from './commands/feedback-link';
 import { migrationGenerateCommand } from './commands/migration-generate';
 import { migrationRevertCommand } from './commands/migration-revert';
 import { migrationRunCommand } from './commands/migration-run';
@@ -15,6 +16,12 @@ const COMMANDS: CliCommand[] = [
   migrationRevertCommand,
   migrationShowCommand,
   migrationGenerateCommand,
+  {
+    name: 'feedback-link',
+    summary: 'print the feedback link of a resolved issue',
+    help: 'Usage: npm run cli -- feedback-link <issue-uuid>',
+    run: (args) => feedbackLinkCommand(args),
+  },
 ];
 
 const output: CliOutput = {

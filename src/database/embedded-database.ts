@@ -2,7 +2,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { join } from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+import { PGliteServer } from './pglite-server';
 
 /** More than the app pool and the scheduler need together, so a CLI can join. */
 const MAX_SOCKET_CONNECTIONS = 24;
@@ -25,8 +26,8 @@ export class EmbeddedDatabaseLockedError extends Error {
 }
 
 /**
- * PGlite (PostgreSQL compiled to WASM) served on 127.0.0.1 through pglite-socket,
- * so the app and the CLI talk to it with the ordinary `pg` driver.
+ * PGlite (PostgreSQL compiled to WASM) served on 127.0.0.1 by `PGliteServer`, so the
+ * app and the CLI talk to it with the ordinary `pg` driver.
  *
  * A folder-backed instance holds `embedded.lock` (pid and port) while it runs,
  * because PGlite does not lock its data folder and two writers would corrupt it.
@@ -34,7 +35,7 @@ export class EmbeddedDatabaseLockedError extends Error {
 export class EmbeddedDatabase {
   private constructor(
     private readonly db: PGlite,
-    private readonly server: PGLiteSocketServer,
+    private readonly server: PGliteServer,
     readonly port: number,
     private readonly lockPath?: string,
   ) {}
@@ -55,14 +56,9 @@ export class EmbeddedDatabase {
 
     try {
       const db = await PGlite.create(dataDir ? join(dataDir, 'pgdata') : 'memory://');
-      const server = new PGLiteSocketServer({
-        db,
-        host: '127.0.0.1',
-        port: 0,
-        maxConnections: MAX_SOCKET_CONNECTIONS,
-      });
+      const server = new PGliteServer(db, MAX_SOCKET_CONNECTIONS);
       await server.start();
-      const port = socketPort(server);
+      const port = server.port;
       if (lockFd !== undefined) {
         writeSync(lockFd, JSON.stringify({ pid: process.pid, port } satisfies LockRecord));
         closeSync(lockFd);
@@ -123,13 +119,4 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function socketPort(server: PGLiteSocketServer): number {
-  // After start() the connection string is "127.0.0.1:<port>" with the port the OS chose.
-  const port = Number(server.getServerConn().split(':').pop());
-  if (!Number.isInteger(port) || port <= 0) {
-    throw new Error(`The embedded database socket reported no port: ${server.getServerConn()}`);
-  }
-  return port;
 }

@@ -18,6 +18,7 @@ const GENERATED_KEY_BYTES = 48;
 @Injectable()
 export class SigningKeyService implements OnModuleInit {
   private key?: Promise<string>;
+  private loaded?: string;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -39,7 +40,21 @@ export class SigningKeyService implements OnModuleInit {
     return this.key;
   }
 
+  /**
+   * Returns the key loaded at boot, for callers that sign synchronously. Throws when the
+   * module has not initialised, which only a misconfigured context can cause.
+   */
+  currentKey(): string {
+    if (this.loaded === undefined) throw new Error('The signing key is not loaded yet; SigningKeyService initialises at boot.');
+    return this.loaded;
+  }
+
   private async loadKey(): Promise<string> {
+    this.loaded = await this.readOrCreateKey();
+    return this.loaded;
+  }
+
+  private async readOrCreateKey(): Promise<string> {
     if (this.config.secretKey) return this.config.secretKey;
 
     await this.dataSource

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 
 import { parseUuid } from '../../src/common/http/uuid';
+import { FileStorage } from '../../src/storage/file-storage';
 import { Attachment } from '../../src/support/attachments/attachment.entity';
-import { ATTACHMENT_STORE } from '../../src/support/backends/zammad/attachment-store';
 import { Comment } from '../../src/support/comments/comment.entity';
 import { SyncState } from '../../src/support/common/sync-state';
 import { Issue } from '../../src/support/issues/issue.entity';
@@ -14,7 +14,6 @@ import { PullRunner } from '../../src/support/sync/pull/pull-runner.service';
 import { SYNC_CONFIG, SyncConfig } from '../../src/support/sync/sync.config';
 import { FakeZammad, startFakeZammad } from '../fakes/zammad';
 import { createStaff, createUser, UserWithToken } from '../support/factories';
-import { MemoryAttachmentStore } from '../support/memory-attachment-store';
 import { updateSettings } from '../support/support-factories';
 import { makeEverythingDue, syncTestConfig } from '../support/sync-test-app';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -40,17 +39,15 @@ describe('Zammad sync', () => {
   let fake: FakeZammad;
   let testApp: TestApp;
   let syncConfig: SyncConfig;
-  let store: MemoryAttachmentStore;
   let appUrl: string;
   let user: UserWithToken;
   let staff: UserWithToken;
 
   beforeAll(async () => {
     fake = await startFakeZammad({ settings: { webhookRetryDelaysMs: [50, 50, 50, 50] } });
-    store = new MemoryAttachmentStore();
     syncConfig = syncTestConfig();
     testApp = await createTestApp({
-      configure: (builder) => builder.overrideProvider(SYNC_CONFIG).useValue(syncConfig).overrideProvider(ATTACHMENT_STORE).useValue(store),
+      configure: (builder) => builder.overrideProvider(SYNC_CONFIG).useValue(syncConfig),
     });
     await testApp.app.listen(0, '127.0.0.1');
     appUrl = (await testApp.app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -94,6 +91,10 @@ describe('Zammad sync', () => {
 
   function attachments(issue: IssueBody): Promise<Attachment[]> {
     return testApp.dataSource.getRepository(Attachment).find({ where: { issue: { uuid: parseUuid(issue.uuid)! } }, order: { id: 'ASC' } });
+  }
+
+  function storedBytes(attachment: Attachment): Promise<Buffer> {
+    return testApp.app.get(FileStorage).readAll(attachment.storageKey!);
   }
 
   function ticketId(issue: IssueBody): number {
@@ -145,6 +146,26 @@ describe('Zammad sync', () => {
       expect(stored.backendId).toBe(String(article.id));
       expect(article.body).toBe('Still broken.<br><br>Created by Waldur<br><br>User: Jane Doe');
       expect(article.internal).toBe(false);
+    });
+
+    it('uploads a file byte for byte', async () => {
+      const issue = await createIssue('File push');
+
+      const response = await testApp
+        .http()
+        .post('/api/support-attachments/')
+        .set('Authorization', user.auth)
+        .field('issue', issue.url)
+        .attach('file', FILE_BYTES, { filename: FILE_NAME, contentType: 'application/octet-stream' })
+        .expect(201);
+
+      const stored = await testApp.dataSource.getRepository(Attachment).findOneByOrFail({ uuid: parseUuid(response.body.uuid)! });
+      const note = fake.data.articles(ticketId(issue)).at(-1)!;
+      const [file] = note.attachments as Array<{ id: number; filename: string }>;
+      expect(stored.backendId).toBe(String(file.id));
+      expect(file.filename).toBe(FILE_NAME);
+      expect(note.internal).toBe(true);
+      expect(fake.data.attachmentBytes(file.id)?.equals(FILE_BYTES)).toBe(true);
     });
 
     it('finishes a create after Zammad recovers', async () => {
@@ -253,7 +274,7 @@ describe('Zammad sync', () => {
 
       const [attachment] = await attachments(issue);
       expect(attachment.fileName).toBe(FILE_NAME);
-      expect(store.read(attachment.storageKey!).equals(FILE_BYTES)).toBe(true);
+      expect((await storedBytes(attachment)).equals(FILE_BYTES)).toBe(true);
     });
 
     it('keeps our own comment single', async () => {
@@ -361,7 +382,7 @@ describe('Zammad sync', () => {
         { description: 'Log attached.', is_public: true },
         { description: 'Public answer.', is_public: true },
       ]);
-      expect(store.read(attachment.storageKey!).equals(FILE_BYTES)).toBe(true);
+      expect((await storedBytes(attachment)).equals(FILE_BYTES)).toBe(true);
       expect(stored.status).toBe('closed');
       expect(stored.resolved).toBe(true);
     });

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 
 type JsonSchema = Record<string, unknown>;
 
-const REFERENCE_DIR = join(__dirname, '..', '..', '..', 'shared', 'reference');
+const REFERENCE_DIR = join(process.env.DESKBRIDGE_SHARED_DIR ?? join(__dirname, '..', '..', '..', 'shared'), 'reference');
 
 /**
  * Properties the original leaves out or sends as null although the schema declares them required or non-null, so

@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
 import { APP_CONFIG, AppConfig, loadAppConfig } from '../../src/config/app.config';
+import { loadSyncConfig, SYNC_CONFIG } from '../../src/support/sync/sync.config';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -42,7 +43,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.config,
   };
 
-  let builder = Test.createTestingModule({ imports: [AppModule] }).overrideProvider(APP_CONFIG).useValue(config);
+  // Background sync workers and scheduled jobs stay off unless a test turns them on, so
+  // tests drive delivery themselves and nothing polls behind their back.
+  const syncConfig = loadSyncConfig({ ...process.env, SYNC_WORKERS_ENABLED: 'false', SYNC_JOBS_ENABLED: 'false' });
+  let builder = Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(APP_CONFIG)
+    .useValue(config)
+    .overrideProvider(SYNC_CONFIG)
+    .useValue(syncConfig);
   if (options.configure) builder = options.configure(builder);
   const moduleRef = await builder.compile();
 

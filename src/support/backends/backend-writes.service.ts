@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
+import type { Attachment } from '../attachments/attachment.entity';
 import type { Comment } from '../comments/comment.entity';
 import { SyncState } from '../common/sync-state';
+import type { Feedback } from '../feedback/feedback.entity';
 import type { Issue } from '../issues/issue.entity';
 import { OutboxEntry, OutboxOperation, OutboxTargetType } from '../sync/outbox/outbox-entry.entity';
 import { OutboxService } from '../sync/outbox/outbox.service';
@@ -99,6 +101,56 @@ export class BackendWrites {
     await this.enqueue(manager, backend, 'comment.delete', issue, 'comment', comment, pending, {
       backendId: comment.backendId,
     });
+  }
+
+  /** The deliverer of a remote backend reads the bytes from storage by the attachment's key. */
+  async attachmentCreated(
+    manager: EntityManager,
+    backend: SupportBackend,
+    issue: Issue,
+    attachment: Attachment,
+    content: Buffer,
+    pending: PendingPushes,
+  ): Promise<void> {
+    if (!backend.pushesThroughOutbox) {
+      const remote = await backend.createAttachment(attachment, issue, content, manager);
+      if (remote.backendId) {
+        attachment.backendId = remote.backendId;
+        await manager.save(attachment);
+      }
+      return;
+    }
+    attachment.state = SyncState.CREATION_SCHEDULED;
+    await manager.save(attachment);
+    await this.enqueue(manager, backend, 'attachment.create', issue, 'attachment', attachment, pending);
+  }
+
+  async attachmentDeleted(
+    manager: EntityManager,
+    backend: SupportBackend,
+    issue: Issue,
+    attachment: Attachment,
+    pending: PendingPushes,
+  ): Promise<void> {
+    if (!backend.pushesThroughOutbox) return backend.deleteAttachment(attachment, issue, manager);
+    await this.enqueue(manager, backend, 'attachment.delete', issue, 'attachment', attachment, pending, {
+      backendId: attachment.backendId,
+    });
+  }
+
+  /** Feedback stays local unless the backend records it; then it is pushed like any write. */
+  async feedbackCreated(
+    manager: EntityManager,
+    backend: SupportBackend,
+    issue: Issue,
+    feedback: Feedback,
+    pending: PendingPushes,
+  ): Promise<void> {
+    if (!backend.recordsFeedback) return;
+    if (!backend.pushesThroughOutbox) return backend.createFeedback(feedback, issue, manager);
+    feedback.state = SyncState.CREATION_SCHEDULED;
+    await manager.save(feedback);
+    await this.enqueue(manager, backend, 'feedback.create', issue, 'feedback', feedback, pending);
   }
 
   /**

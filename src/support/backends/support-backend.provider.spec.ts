@@ -4,8 +4,10 @@ import { DataSource } from 'typeorm';
 import { ConflictException, FailedDependencyException } from '../../common/errors/app.exception';
 import { settingDefaults } from '../../settings/settings.registry';
 import { SettingsService } from '../../settings/settings.service';
+import { FileStorage } from '../../storage/file-storage';
 import type { Issue } from '../issues/issue.entity';
 import { BasicBackend } from './basic/basic.backend';
+import { SmaxBackend } from './smax/smax.backend';
 import { SupportBackendProvider } from './support-backend.provider';
 import { UnavailableBackend } from './unavailable/unavailable.backend';
 import { ZammadAdapterProvider } from './zammad/zammad-adapter.provider';
@@ -28,7 +30,7 @@ describe('SupportBackendProvider', () => {
       getAll: () => ({ ...values }),
       update: async (changes: Record<string, unknown>) => Object.assign(values, changes),
     } as unknown as SettingsService;
-    provider = new SupportBackendProvider(settings, new ZammadAdapterProvider(settings, {} as DataSource));
+    provider = new SupportBackendProvider(settings, new ZammadAdapterProvider(settings, {} as DataSource, {} as FileStorage));
   });
 
   it('builds the basic desk by default', () => {
@@ -79,6 +81,56 @@ describe('SupportBackendProvider', () => {
     const first = provider.current();
     provider.onSettingsChanged({ keys: ['ATLASSIAN_API_URL'] });
     expect(provider.current()).not.toBe(first);
+  });
+
+  it('builds the SMAX adapter from its settings', async () => {
+    await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'smax', SMAX_API_URL: 'https://smax.example.com/' });
+    const backend = provider.current();
+    expect(backend).toBeInstanceOf(SmaxBackend);
+    expect(backend.name).toBe('smax');
+    await provider.onApplicationShutdown();
+  });
+
+  describe('closing replaced adapters', () => {
+    let close: jest.SpyInstance;
+
+    beforeEach(async () => {
+      jest.useFakeTimers();
+      close = jest.spyOn(SmaxBackend.prototype, 'close').mockResolvedValue(undefined);
+      await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'smax' });
+    });
+
+    afterEach(() => {
+      close.mockRestore();
+      jest.useRealTimers();
+    });
+
+    function closedAdapters(): unknown[] {
+      return close.mock.contexts;
+    }
+
+    it('closes a replaced adapter after its grace period', async () => {
+      const first = provider.current();
+      await settings.update({ SMAX_LOGIN: 'other-bot' });
+      provider.onSettingsChanged({ keys: ['SMAX_LOGIN'] });
+      const second = provider.current();
+
+      jest.advanceTimersByTime(89_000);
+      expect(closedAdapters()).toEqual([]);
+      jest.advanceTimersByTime(1_000);
+      expect(closedAdapters()).toEqual([first]);
+      expect(second).not.toBe(first);
+    });
+
+    it('closes the active and replaced adapters on shutdown', async () => {
+      const first = provider.current();
+      await settings.update({ SMAX_LOGIN: 'other-bot' });
+      const second = provider.current();
+
+      await provider.onApplicationShutdown();
+
+      expect(closedAdapters()).toEqual([first, second]);
+    });
   });
 
   it('falls back to basic for an unknown type', async () => {

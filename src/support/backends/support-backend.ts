@@ -42,6 +42,9 @@ export abstract class SupportBackend {
    */
   readonly pushesThroughOutbox: boolean = true;
 
+  /** True when the backend records customer feedback (Jira); elsewhere feedback stays local. */
+  readonly recordsFeedback: boolean = false;
+
   /**
    * Whether staff may set an issue's `status` and `resolution` through the API. Only a desk
    * that keeps its workflow locally allows it; remote backends own their status workflow.

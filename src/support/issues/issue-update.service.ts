@@ -18,11 +18,10 @@ import { IssueStatusesService } from '../statuses/issue-statuses.service';
 import { SupportUser } from '../support-users/support-user.entity';
 import { IssuePatchDto } from './dto/issue-update.dto';
 import { IssueRepresentationService } from './issue-representation.service';
+import { statusChangeFields } from './issue-status-change';
 import { Issue } from './issue.entity';
 import { IssueResponse } from './issue.mapper';
 import { IssuesRepository } from './issues.repository';
-
-const TERMINAL_TYPES = new Set([IssueStatusType.RESOLVED, IssueStatusType.CANCELED]);
 
 /**
  * Staff and support edit summary, description and assignee. On a backend that keeps its
@@ -90,26 +89,9 @@ export class IssueUpdateService {
     if (backend.statusUpdateIsAvailable && body.status !== undefined) this.changeStatus(issue, body.status, statusTypes);
   }
 
-  /**
-   * Moves the issue to `status`. Entering a resolved or canceled status from an open one
-   * stamps `resolution_date`, and reopening clears it. Entering a resolved status from any
-   * other stamps `feedback_requested_at` when feedback is enabled, which starts the
-   * validity period of the feedback link.
-   */
+  /** Moves the issue to `status`, stamping or clearing the resolution and feedback dates. */
   private changeStatus(issue: Issue, status: string, statusTypes: ReadonlyMap<string, IssueStatusType>): void {
-    if (status === issue.status) return;
-    const previousType = statusTypes.get(issue.status);
-    const nextType = statusTypes.get(status);
-    const now = new Date();
-    issue.status = status;
-
-    const wasTerminal = previousType !== undefined && TERMINAL_TYPES.has(previousType);
-    const isTerminal = nextType !== undefined && TERMINAL_TYPES.has(nextType);
-    if (isTerminal && (!wasTerminal || issue.resolutionDate === null)) issue.resolutionDate = now;
-    if (!isTerminal) issue.resolutionDate = null;
-
-    const entersResolved = nextType === IssueStatusType.RESOLVED && previousType !== IssueStatusType.RESOLVED;
-    if (entersResolved && issue.feedbackRequest && isFeedbackEnabled(this.settings)) issue.feedbackRequestedAt = now;
+    Object.assign(issue, statusChangeFields(issue, status, statusTypes, { feedbackEnabled: isFeedbackEnabled(this.settings) }));
   }
 
   private async resolveAssignee(link: unknown, issue: Issue): Promise<SupportUser> {

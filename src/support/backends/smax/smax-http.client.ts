@@ -128,6 +128,11 @@ export class SmaxHttpClient {
   }
 
   private async logIn(): Promise<string> {
+    const missing = missingConnectionSettings(this.options);
+    if (missing.length > 0) {
+      // Retryable, so pushes queued meanwhile go out once an admin fills the settings in.
+      throw new SmaxError(`SMAX is not configured: set ${missing.join(', ')} in the runtime settings.`, { retryable: true });
+    }
     const url = `${this.baseUrl}${LOGIN_PATH}?TENANTID=${encodeURIComponent(this.options.tenantId)}`;
     const call: SmaxCall = { method: 'POST', path: LOGIN_PATH };
     const body = Buffer.from(JSON.stringify({ login: this.options.login, password: this.options.password }));
@@ -191,6 +196,16 @@ export function encodeQuery(query: SmaxQuery): string {
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
     .map(([name, value]) => `${encode(name)}=${encode(String(value))}`)
     .join('&');
+}
+
+function missingConnectionSettings(options: SmaxConnectionOptions): string[] {
+  const required: [string, string][] = [
+    ['SMAX_API_URL', options.apiUrl],
+    ['SMAX_TENANT_ID', options.tenantId],
+    ['SMAX_LOGIN', options.login],
+    ['SMAX_PASSWORD', options.password],
+  ];
+  return required.filter(([, value]) => value.trim() === '').map(([name]) => name);
 }
 
 function describeCall(call: SmaxCall): string {

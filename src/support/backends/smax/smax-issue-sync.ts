@@ -5,7 +5,8 @@ import { Attachment } from '../../attachments/attachment.entity';
 import { Comment } from '../../comments/comment.entity';
 import { SyncState } from '../../common/sync-state';
 import { Issue } from '../../issues/issue.entity';
-import { IssueStatus, IssueStatusType } from '../../statuses/issue-status.entity';
+import { statusChangeFields } from '../../issues/issue-status-change';
+import { IssueStatus } from '../../statuses/issue-status.entity';
 import { SupportUser } from '../../support-users/support-user.entity';
 import { SmaxAttachmentSnapshot } from './smax-attachment.mapper';
 import { SmaxCommentSnapshot } from './smax-comment.mapper';
@@ -14,7 +15,6 @@ import { SmaxPeople } from './smax-people';
 import { SmaxRequestSnapshot } from './smax.mapper';
 
 const BACKEND_NAME = 'smax';
-const TERMINAL_TYPES = new Set([IssueStatusType.RESOLVED, IssueStatusType.CANCELED]);
 const MAX_SUMMARY_LENGTH = 255;
 const MAX_FILE_NAME_LENGTH = 255;
 
@@ -50,7 +50,11 @@ export interface IssueSyncResult {
 export class SmaxIssueSync {
   private readonly logger = new Logger(SmaxIssueSync.name);
 
-  constructor(private readonly people: SmaxPeople) {}
+  /** `isFeedbackEnabled` reads `ISSUE_FEEDBACK_ENABLE` when a phase change resolves an issue. */
+  constructor(
+    private readonly people: SmaxPeople,
+    private readonly isFeedbackEnabled: () => boolean,
+  ) {}
 
   async apply(issue: Issue, state: RemoteIssueState, manager: EntityManager): Promise<IssueSyncResult> {
     const result: IssueSyncResult = {
@@ -87,12 +91,22 @@ export class SmaxIssueSync {
       changes.description = request.descriptionHtml;
     }
     if (request.phase !== undefined && request.phase !== issue.status) {
-      Object.assign(changes, await statusChanges(issue, request.phase, manager));
+      Object.assign(changes, await this.statusChanges(issue, request.phase, manager));
     }
     if (Object.keys(changes).length === 0) return false;
     await manager.update(Issue, issue.id, changes);
     Object.assign(issue, changes);
     return true;
+  }
+
+  /**
+   * Fields that move an issue to `phase`, as the API's own status change moves them. The
+   * issue-status table defines which phases end an issue (Close and Abandon by default).
+   */
+  private async statusChanges(issue: Issue, phase: string, manager: EntityManager): Promise<Partial<Issue>> {
+    const statuses = await manager.find(IssueStatus);
+    const types = new Map(statuses.map((status) => [status.name, status.type]));
+    return statusChangeFields(issue, phase, types, { feedbackEnabled: this.isFeedbackEnabled() });
   }
 
   private async applyComments(
@@ -233,26 +247,6 @@ export class SmaxIssueSync {
     }
     return creators.get(creator) ?? null;
   }
-}
-
-/**
- * Changes that move an issue to `phase`: the status, and the resolution date, which is set
- * on entering a RESOLVED or CANCELED status and cleared on leaving one. The issue-status
- * table defines which phases end an issue (Close and Abandon by default).
- */
-async function statusChanges(issue: Issue, phase: string, manager: EntityManager): Promise<Partial<Issue>> {
-  const statuses = await manager.find(IssueStatus);
-  const types = new Map(statuses.map((status) => [status.name, status.type]));
-  const previousType = types.get(issue.status);
-  const nextType = types.get(phase);
-  const wasTerminal = previousType !== undefined && TERMINAL_TYPES.has(previousType);
-  const isTerminal = nextType !== undefined && TERMINAL_TYPES.has(nextType);
-
-  const changes: Partial<Issue> = { status: phase };
-  if (isTerminal && (!wasTerminal || issue.resolutionDate === null)) changes.resolutionDate = new Date();
-  if (!isTerminal && issue.resolutionDate !== null) changes.resolutionDate = null;
-  // TODO: stamp feedback_requested_at on entering a RESOLVED status, as the API's own status change does.
-  return changes;
 }
 
 /**

@@ -17,10 +17,10 @@ import { SmaxAttachmentLinks } from './smax-attachment-links';
 import { SmaxCommentInput, SmaxCommentSnapshot } from './smax-comment.mapper';
 import { comparableText, textToHtml } from './smax-html';
 import { SmaxHttpClient } from './smax-http.client';
-import { IssueSyncResult, SmaxIssueSync } from './smax-issue-sync';
+import { IssueSyncResult, RemoteIssueState, SmaxIssueSync } from './smax-issue-sync';
 import { SmaxPeople } from './smax-people';
-import { SmaxBackendOptions } from './smax.config';
-import { emsLiteral, REQUEST_LAYOUT, SmaxClient } from './smax.client';
+import { SmaxBackendOptions, SmaxSharedSettings } from './smax.config';
+import { emsIdLiteral, emsLiteral, REQUEST_LAYOUT, SmaxClient } from './smax.client';
 import { SmaxError } from './smax.exception';
 import { compactUuid, describeWithReference, SMAX_SUMMARY_MAX_LENGTH, SmaxRequestSnapshot, toNewRequestProperties } from './smax.mapper';
 
@@ -33,6 +33,9 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 /** Requests scanned for our reference line before a search gives up. */
 const MAX_REFERENCE_SCAN = 500;
 const REFERENCE_SCAN_PAGE = 100;
+
+/** Request Ids asked for in one existence query; it stays below SMAX's smallest page cap. */
+const EXISTENCE_BATCH = 100;
 
 /** One page of Requests changed since a time. */
 export interface ChangedRequestsPage {
@@ -62,13 +65,16 @@ export class SmaxBackend extends SupportBackend {
   private readonly links: SmaxAttachmentLinks;
   private readonly issueSync: SmaxIssueSync;
 
-  constructor(private readonly options: SmaxBackendOptions) {
+  constructor(
+    private readonly options: SmaxBackendOptions,
+    shared: SmaxSharedSettings = { isFeedbackEnabled: () => true },
+  ) {
     super();
     this.client = new SmaxClient(new SmaxHttpClient(options));
     this.wait = { attempts: options.timesToPull, delayMs: options.secondsToWait * 1000 };
     this.people = new SmaxPeople(this.client, this.wait);
     this.links = new SmaxAttachmentLinks(this.client, this.wait);
-    this.issueSync = new SmaxIssueSync(this.people);
+    this.issueSync = new SmaxIssueSync(this.people, shared.isFeedbackEnabled);
   }
 
   /** Closes the HTTP connections; call it when the adapter is replaced. */
@@ -147,8 +153,26 @@ export class SmaxBackend extends SupportBackend {
 
   /** Applies a Request already read (by a pull, say) to our copy, reading its comments. */
   async syncIssueFrom(issue: Issue, request: SmaxRequestSnapshot, manager: EntityManager): Promise<IssueSyncResult> {
-    const comments = await this.readComments(request);
-    const result = await this.issueSync.apply(issue, { request, comments }, manager);
+    return this.applyIssueState(issue, await this.readIssueState(request), manager);
+  }
+
+  /** Reads a Request by its Id with the properties a pull maps; undefined when SMAX queries do not show it. */
+  findRequest(requestId: string): Promise<SmaxRequestSnapshot | undefined> {
+    return this.client.getRequest(requestId, REQUEST_LAYOUT);
+  }
+
+  /**
+   * Reads what `applyIssueState` needs besides the Request: its comments. Webhooks and pulls
+   * call it before they open the transaction that applies the state.
+   */
+  async readIssueState(request: SmaxRequestSnapshot): Promise<RemoteIssueState> {
+    return { request, comments: await this.readComments(request) };
+  }
+
+  /** Brings our copy of `issue` in line with a state read by `readIssueState`. */
+  async applyIssueState(issue: Issue, state: RemoteIssueState, manager: EntityManager): Promise<IssueSyncResult> {
+    const { request } = state;
+    const result = await this.issueSync.apply(issue, state, manager);
     this.logger.log(
       `Synced issue ${issue.uuid} from SMAX Request ${request.id}: fields ${result.issueChanged ? 'changed' : 'unchanged'}, ` +
         `comments +${result.commentsCreated} ~${result.commentsUpdated} =${result.commentsLinked} -${result.commentsDeleted}, ` +
@@ -173,6 +197,21 @@ export class SmaxBackend extends SupportBackend {
     const seen = skip + page.requests.length;
     const more = page.totalCount !== undefined && page.totalCount > 0 ? seen < page.totalCount : page.requests.length >= size;
     return { requests: page.requests, nextSkip: more && page.requests.length > 0 ? seen : undefined, queryTime: page.queryTime };
+  }
+
+  /** Returns which of `requestIds` SMAX queries still show, reading them in batches. */
+  async listExistingRequestIds(requestIds: readonly string[]): Promise<Set<string>> {
+    const existing = new Set<string>();
+    for (let start = 0; start < requestIds.length; start += EXISTENCE_BATCH) {
+      const batch = requestIds.slice(start, start + EXISTENCE_BATCH);
+      const page = await this.client.queryRequests({
+        layout: 'Id',
+        filter: `Id in (${batch.map(emsIdLiteral).join(',')})`,
+        size: batch.length,
+      });
+      for (const request of page.requests) existing.add(request.id);
+    }
+    return existing;
   }
 
   async createComment(comment: Comment, issue: Issue, manager: EntityManager): Promise<{ backendId?: string }> {

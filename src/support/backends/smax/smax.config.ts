@@ -34,6 +34,15 @@ export interface SmaxBackendOptions extends SmaxConnectionOptions {
   secondsToWait: number;
 }
 
+/**
+ * Settings outside the SMAX keys that the adapter reads when it uses them, because a change
+ * to them does not rebuild it.
+ */
+export interface SmaxSharedSettings {
+  /** `ISSUE_FEEDBACK_ENABLE`: whether a phase that resolves an issue requests feedback. */
+  isFeedbackEnabled: () => boolean;
+}
+
 export const SMAX_DEFAULT_TIMEOUT_MS = 30_000;
 export const SMAX_DEFAULT_READ_RETRIES = 2;
 export const SMAX_DEFAULT_MAX_RETRY_DELAY_MS = 5_000;

@@ -16,9 +16,3 @@ export interface AttachmentStore {
   /** Deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
 }
-
-/**
- * Injection token of the attachment store the Zammad adapter uses. Nothing is bound to it
- * yet, so files pulled from Zammad keep only their metadata until a store is provided.
- */
-export const ATTACHMENT_STORE = Symbol('ATTACHMENT_STORE');

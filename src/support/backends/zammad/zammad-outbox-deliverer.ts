@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { FileStorage } from '../../../storage/file-storage';
 import { Attachment } from '../../attachments/attachment.entity';
 import { Comment } from '../../comments/comment.entity';
 import { SyncState } from '../../common/sync-state';
@@ -9,7 +10,6 @@ import { Issue } from '../../issues/issue.entity';
 import { RemoteError } from '../../sync/common/remote-error';
 import { DeliveryResult, OutboxDeliverer, OutboxDelivery } from '../../sync/outbox/outbox-deliverer';
 import type { IssueRemoteFields } from '../support-backend';
-import { ATTACHMENT_STORE, AttachmentStore } from './attachment-store';
 import { ZammadAdapterProvider } from './zammad-adapter.provider';
 import { toRemoteError } from './zammad-remote-error';
 import type { ZammadArticle } from './zammad.types';
@@ -30,7 +30,7 @@ export class ZammadOutboxDeliverer extends OutboxDeliverer {
   constructor(
     private readonly adapters: ZammadAdapterProvider,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Optional() @Inject(ATTACHMENT_STORE) private readonly store?: AttachmentStore | null,
+    private readonly storage: FileStorage,
   ) {
     super();
   }
@@ -162,12 +162,10 @@ export class ZammadOutboxDeliverer extends OutboxDeliverer {
     const issue = await this.issueOf(delivery);
     if (!attachment || !issue) return this.skipped(delivery, 'the attachment or its issue was deleted');
     if (attachment.backendId) return { remoteId: attachment.backendId };
-    if (!this.store || !attachment.storageKey) {
-      throw new RemoteError(`No stored bytes to upload for attachment ${attachment.uuid}: no attachment store is configured.`, {
-        retryable: false,
-      });
+    if (!attachment.storageKey) {
+      throw new RemoteError(`Attachment ${attachment.uuid} has no stored file to upload.`, { retryable: false });
     }
-    const content = await this.store.readAll(attachment.storageKey);
+    const content = await this.storage.readAll(attachment.storageKey);
     const remote = await this.adapters.current().createAttachment(attachment, issue, content, this.dataSource.manager);
     return { remoteId: remote.backendId };
   }

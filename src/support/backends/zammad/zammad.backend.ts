@@ -327,7 +327,12 @@ export class ZammadBackend extends SupportBackend {
     };
   }
 
-  async close(): Promise<void> {
+  /**
+   * Closes the client's connections. `ZammadAdapterProvider` calls it for adapters it
+   * replaced; it is not named `close`, because `SupportBackendProvider` closes adapters it
+   * retires, and this one stays in use by the sync plug-ins after another backend is active.
+   */
+  async closeConnections(): Promise<void> {
     await this.client.close();
   }
 

@@ -1,10 +1,10 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 
+import { StorageModule } from '../../../storage/storage.module';
 import { InboxProcessorRegistry } from '../../sync/inbox/inbox-processor';
 import { OutboxDelivererRegistry } from '../../sync/outbox/outbox-deliverer';
 import { RemotePullerRegistry } from '../../sync/pull/remote-puller';
 import { SyncModule } from '../../sync/sync.module';
-import { ATTACHMENT_STORE } from './attachment-store';
 import { ZammadAdapterProvider } from './zammad-adapter.provider';
 import { ZammadInboxProcessor } from './zammad-inbox-processor';
 import { ZammadIssuePuller } from './zammad-issue-puller';
@@ -17,11 +17,9 @@ import { ZammadWebhookService } from './zammad-webhook.service';
  * and processor, and the scheduled issue puller, registered with the sync machinery.
  */
 @Module({
-  imports: [SyncModule],
+  imports: [SyncModule, StorageModule],
   controllers: [ZammadWebhookController],
   providers: [
-    // TODO: bind the service's file storage here once it exists; until then pulled files keep only their metadata.
-    { provide: ATTACHMENT_STORE, useValue: null },
     ZammadAdapterProvider,
     ZammadOutboxDeliverer,
     ZammadInboxProcessor,
