@@ -328,9 +328,9 @@ export class ZammadBackend extends SupportBackend {
   }
 
   /**
-   * Closes the client's connections. `ZammadAdapterProvider` calls it for adapters it
-   * replaced; it is not named `close`, because `SupportBackendProvider` closes adapters it
-   * retires, and this one stays in use by the sync plug-ins after another backend is active.
+   * Closes the client's connections; `ZammadAdapterProvider` calls it for adapters it
+   * replaced. It is not named `close`, because `SupportBackendProvider` closes the adapters
+   * it retires, and this one stays in use by the sync plug-ins after a backend switch.
    */
   async closeConnections(): Promise<void> {
     await this.client.close();
