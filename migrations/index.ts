@@ -10,6 +10,8 @@ import { CreateSyncEchoTable1796418700200 } from './1796418700200-CreateSyncEcho
 import { CreateSyncWatermarksTable1796418700300 } from './1796418700300-CreateSyncWatermarksTable';
 import { CreateSyncJobRunsTable1796418700400 } from './1796418700400-CreateSyncJobRunsTable';
 import { SeedSmaxIssueStatuses1796418800000 } from './1796418800000-SeedSmaxIssueStatuses';
+import { AddCommentOriginalBody1796418800100 } from './1796418800100-AddCommentOriginalBody';
+import { SeedZammadIssueStatuses1796418800200 } from './1796418800200-SeedZammadIssueStatuses';
 
 /** Every migration, oldest first; a new migration is appended here. */
 export const MIGRATIONS: Function[] = [
@@ -25,4 +27,6 @@ export const MIGRATIONS: Function[] = [
   CreateSyncWatermarksTable1796418700300,
   CreateSyncJobRunsTable1796418700400,
   SeedSmaxIssueStatuses1796418800000,
+  AddCommentOriginalBody1796418800100,
+  SeedZammadIssueStatuses1796418800200,
 ];

@@ -4,6 +4,7 @@ import { SyncModule } from '../sync/sync.module';
 import { BackendWrites } from './backend-writes.service';
 import { SupportBackend } from './support-backend';
 import { SupportBackendProvider } from './support-backend.provider';
+import { ZammadModule } from './zammad/zammad.module';
 
 /**
  * Provides `SupportBackendProvider` and, for request handlers that prefer plain injection,
@@ -11,7 +12,7 @@ import { SupportBackendProvider } from './support-backend.provider';
  * The token is request-scoped, so scheduled jobs and other singletons use the provider.
  */
 @Module({
-  imports: [SyncModule],
+  imports: [SyncModule, ZammadModule],
   providers: [
     SupportBackendProvider,
     BackendWrites,

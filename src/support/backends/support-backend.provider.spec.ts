@@ -1,13 +1,17 @@
 import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 
 import { ConflictException, FailedDependencyException } from '../../common/errors/app.exception';
 import { settingDefaults } from '../../settings/settings.registry';
 import { SettingsService } from '../../settings/settings.service';
+import { FileStorage } from '../../storage/file-storage';
 import type { Issue } from '../issues/issue.entity';
 import { BasicBackend } from './basic/basic.backend';
 import { SmaxBackend } from './smax/smax.backend';
 import { SupportBackendProvider } from './support-backend.provider';
 import { UnavailableBackend } from './unavailable/unavailable.backend';
+import { ZammadAdapterProvider } from './zammad/zammad-adapter.provider';
+import { ZammadBackend } from './zammad/zammad.backend';
 
 describe('SupportBackendProvider', () => {
   let settings: SettingsService;
@@ -26,7 +30,7 @@ describe('SupportBackendProvider', () => {
       getAll: () => ({ ...values }),
       update: async (changes: Record<string, unknown>) => Object.assign(values, changes),
     } as unknown as SettingsService;
-    provider = new SupportBackendProvider(settings);
+    provider = new SupportBackendProvider(settings, new ZammadAdapterProvider(settings, {} as DataSource, {} as FileStorage));
   });
 
   it('builds the basic desk by default', () => {
@@ -53,10 +57,24 @@ describe('SupportBackendProvider', () => {
   });
 
   it('rebuilds when the backend type changes', async () => {
-    await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'zammad' });
+    await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'atlassian' });
     const backend = provider.current();
     expect(backend).toBeInstanceOf(UnavailableBackend);
-    expect(backend.name).toBe('zammad');
+    expect(backend.name).toBe('atlassian');
+  });
+
+  it('builds the Zammad adapter', async () => {
+    await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'zammad' });
+    const backend = provider.current();
+    expect(backend).toBeInstanceOf(ZammadBackend);
+    expect(backend.messageFormat).toBe('html');
+  });
+
+  it('rebuilds Zammad when its settings change', async () => {
+    await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'zammad' });
+    const first = provider.current();
+    await settings.update({ ZAMMAD_GROUP: 'Support' });
+    expect(provider.current()).not.toBe(first);
   });
 
   it('drops the cache on a relevant event', () => {

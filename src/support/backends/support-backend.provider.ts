@@ -12,6 +12,7 @@ import { smaxOptionsFromSettings } from './smax/smax.config';
 import { SmaxBackend } from './smax/smax.backend';
 import { SupportBackend } from './support-backend';
 import { UnavailableBackend } from './unavailable/unavailable.backend';
+import { ZammadAdapterProvider } from './zammad/zammad-adapter.provider';
 
 /** The settings each backend is built from; a change to any of them rebuilds the adapter. */
 const BACKEND_SETTING_KEYS: Record<BackendName, (key: string) => boolean> = {
@@ -51,7 +52,10 @@ export class SupportBackendProvider implements OnApplicationShutdown {
   /** Replaced adapters waiting for their grace period to end before they are closed. */
   private readonly retired = new Map<SupportBackend, NodeJS.Timeout>();
 
-  constructor(private readonly settings: SettingsService) {}
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly zammad: ZammadAdapterProvider,
+  ) {}
 
   current(): SupportBackend {
     const name = activeBackendName(this.settings);
@@ -122,8 +126,10 @@ export class SupportBackendProvider implements OnApplicationShutdown {
         return new SmaxBackend(smaxOptionsFromSettings(this.settings.getAll()), {
           isFeedbackEnabled: () => isFeedbackEnabled(this.settings),
         });
-      case 'atlassian':
       case 'zammad':
+        // Shared with the Zammad sync plug-ins, which also own its connections.
+        return this.zammad.current();
+      case 'atlassian':
         // TODO: replace with the real adapters as they land; until then they answer 424.
         return new UnavailableBackend(name);
       default:

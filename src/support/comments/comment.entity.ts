@@ -30,8 +30,20 @@ export class Comment {
   @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'comments_author_id_fkey' })
   author: SupportUser;
 
+  /** Plain text, as the API shows it. */
   @Column({ type: 'text' })
   description: string;
+
+  /**
+   * The comment as its backend stores it (Zammad's HTML, say), kept beside the plain-text
+   * description; null when the plain text is all there is.
+   */
+  @Column({ type: 'text', nullable: true })
+  originalBody: string | null;
+
+  /** Markup of `originalBody`: `html`, `wiki` or `text`; null when there is no original body. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  originalFormat: string | null;
 
   /** False for internal comments, which only staff, support and their author see. */
   @Column({ type: 'boolean', default: true })

@@ -5,9 +5,11 @@ import { Public } from '../../../common/auth/auth.decorators';
 import { SupportEndpoint } from '../../common/support-endpoint.decorator';
 import type { RequestWithRawBody } from '../../sync/inbox/raw-body';
 import { SmaxWebhookService } from './smax-webhook.service';
+import { AcceptsAnyMediaType } from '../../../common/http/any-media-type.decorator';
 
 @ApiTags('support-smax-webhook')
 @SupportEndpoint()
+@AcceptsAnyMediaType()
 @Controller('api/support-smax-webhook')
 export class SmaxWebhookController {
   constructor(private readonly webhook: SmaxWebhookService) {}
