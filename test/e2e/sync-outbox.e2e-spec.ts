@@ -548,8 +548,10 @@ describe('sync outbox', () => {
 
     it('reports depth, age and dead rows', async () => {
       remote.failNext(1, () => new RemoteError('Bad request', { retryable: false, status: 400 }));
+      // Only one issue's rows are due during the poll, so the injected failure cannot land
+      // on another issue's row, which the worker may deliver in any order.
       const issue = newIssue();
-      await enqueue([{ issue }, { issue }, { issue: newIssue() }]);
+      await enqueue([{ issue }, { issue }]);
       await worker.pollOnce();
       await enqueue([{ issue: newIssue() }]);
 
@@ -561,9 +563,16 @@ describe('sync outbox', () => {
       );
       expect(response.body.replica_id).toBe('test-replica');
 
-      const metrics = await testApp.http().get('/metrics').expect(200);
-      expect(metrics.text).toContain(`deskbridge_sync_outbox_rows{backend="${backend}",status="dead"} 1`);
-      expect(metrics.text).toContain(`deskbridge_sync_circuit_state{backend="${backend}"} 0`);
+      // The gauges reuse a status snapshot for up to a second, so an earlier test's scrape
+      // may still be served; scrape until the gauges list this test's backend. (The attempt
+      // counter names it at once, so it cannot serve as the sign.)
+      let metrics = '';
+      await waitFor(async () => {
+        metrics = (await testApp.http().get('/metrics').expect(200)).text;
+        return metrics.includes(`deskbridge_sync_outbox_rows{backend="${backend}"`);
+      });
+      expect(metrics).toContain(`deskbridge_sync_outbox_rows{backend="${backend}",status="dead"} 1`);
+      expect(metrics).toContain(`deskbridge_sync_circuit_state{backend="${backend}"} 0`);
     });
   });
 });
