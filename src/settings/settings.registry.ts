@@ -84,7 +84,7 @@ export const SETTINGS = {
   ATLASSIAN_TEMPLATE_FIELD: stringSetting('', 'Jira custom field that receives the issue template name.', optional),
   ATLASSIAN_WALDUR_BACKEND_ID_FIELD: stringSetting(
     'waldur_backend_id',
-    'Jira field that stores the local issue ID, so a retried create finds its issue.',
+    "Jira field whose value becomes the backend_id of the issue's resource (read from Jira, never written).",
   ),
   ATLASSIAN_WEBHOOK_SECRET: secretSetting('Shared secret of Jira webhook signatures (HMAC-SHA256). When empty, unsigned deliveries are accepted.'),
 

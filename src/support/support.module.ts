@@ -10,6 +10,7 @@ import { PrioritiesModule } from './priorities/priorities.module';
 import { ReportsModule } from './reports/reports.module';
 import { RequestTypesModule } from './request-types/request-types.module';
 import { ResourcesModule } from './resources/resources.module';
+import { SettingsAtlassianModule } from './settings-atlassian/settings-atlassian.module';
 import { StatusesModule } from './statuses/statuses.module';
 import { SupportUsersModule } from './support-users/support-users.module';
 import { SyncModule } from './sync/sync.module';
@@ -32,6 +33,7 @@ import { TemplatesModule } from './templates/templates.module';
     FeedbackModule,
     ReportsModule,
     SyncModule,
+    SettingsAtlassianModule,
   ],
 })
 export class SupportModule {}

@@ -267,19 +267,6 @@ describe('support issue workflow', () => {
       }
     });
 
-    it('answers 424 when the backend is missing', async () => {
-      await updateSettings(testApp, { WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'atlassian' });
-
-      const response = await testApp
-        .http()
-        .post('/api/support-issues/')
-        .set('Authorization', world.member.auth)
-        .send({ summary: 'To Jira', is_reported_manually: true })
-        .expect(424);
-
-      expect(response.body).toEqual({ detail: 'The atlassian support backend is not available in this build.' });
-    });
-
     it('answers 424 when a sync fails', async () => {
       const issue = await createIssue(testApp.dataSource, { backendName: 'smax' });
       await updateSettings(testApp, { WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'smax' });

@@ -1,6 +1,7 @@
 import { Module, Scope } from '@nestjs/common';
 
 import { SyncModule } from '../sync/sync.module';
+import { AtlassianModule } from './atlassian/atlassian.module';
 import { BackendWrites } from './backend-writes.service';
 import { SupportBackend } from './support-backend';
 import { SupportBackendProvider } from './support-backend.provider';
@@ -12,7 +13,7 @@ import { ZammadModule } from './zammad/zammad.module';
  * The token is request-scoped, so scheduled jobs and other singletons use the provider.
  */
 @Module({
-  imports: [SyncModule, ZammadModule],
+  imports: [SyncModule, ZammadModule, AtlassianModule],
   providers: [
     SupportBackendProvider,
     BackendWrites,

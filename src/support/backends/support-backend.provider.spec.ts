@@ -1,15 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { ConflictException, FailedDependencyException } from '../../common/errors/app.exception';
+import { ConflictException } from '../../common/errors/app.exception';
 import { settingDefaults } from '../../settings/settings.registry';
 import { SettingsService } from '../../settings/settings.service';
 import { FileStorage } from '../../storage/file-storage';
-import type { Issue } from '../issues/issue.entity';
+import { AtlassianBackend } from './atlassian/atlassian.backend';
+import { AtlassianBackendProvider } from './atlassian/atlassian-backend.provider';
 import { BasicBackend } from './basic/basic.backend';
 import { SmaxBackend } from './smax/smax.backend';
 import { SupportBackendProvider } from './support-backend.provider';
-import { UnavailableBackend } from './unavailable/unavailable.backend';
 import { ZammadAdapterProvider } from './zammad/zammad-adapter.provider';
 import { ZammadBackend } from './zammad/zammad.backend';
 
@@ -30,7 +30,11 @@ describe('SupportBackendProvider', () => {
       getAll: () => ({ ...values }),
       update: async (changes: Record<string, unknown>) => Object.assign(values, changes),
     } as unknown as SettingsService;
-    provider = new SupportBackendProvider(settings, new ZammadAdapterProvider(settings, {} as DataSource, {} as FileStorage));
+    provider = new SupportBackendProvider(
+      settings,
+      new ZammadAdapterProvider(settings, {} as DataSource, {} as FileStorage),
+      new AtlassianBackendProvider(settings, {} as DataSource),
+    );
   });
 
   it('builds the basic desk by default', () => {
@@ -57,9 +61,10 @@ describe('SupportBackendProvider', () => {
   });
 
   it('rebuilds when the backend type changes', async () => {
+    const first = provider.current();
     await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'atlassian' });
     const backend = provider.current();
-    expect(backend).toBeInstanceOf(UnavailableBackend);
+    expect(backend).not.toBe(first);
     expect(backend.name).toBe('atlassian');
   });
 
@@ -81,6 +86,28 @@ describe('SupportBackendProvider', () => {
     const first = provider.current();
     provider.onSettingsChanged({ keys: ['ATLASSIAN_API_URL'] });
     expect(provider.current()).not.toBe(first);
+  });
+
+  it('builds the Jira adapter for atlassian', async () => {
+    await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'atlassian' });
+    const backend = provider.current();
+    expect(backend).toBeInstanceOf(AtlassianBackend);
+    expect(backend.name).toBe('atlassian');
+  });
+
+  it('leaves the Jira adapter open when another backend takes over', async () => {
+    const close = jest.spyOn(AtlassianBackend.prototype, 'closeConnections').mockResolvedValue(undefined);
+    try {
+      await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'atlassian' });
+      provider.current();
+      await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'basic' });
+      provider.onSettingsChanged({ keys: ['WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE'] });
+      provider.current();
+      await provider.onApplicationShutdown();
+      expect(close).not.toHaveBeenCalled();
+    } finally {
+      close.mockRestore();
+    }
   });
 
   it('builds the SMAX adapter from its settings', async () => {
@@ -146,22 +173,5 @@ describe('SupportBackendProvider', () => {
   it('serves issues with no recorded backend', () => {
     expect(provider.forIssue({ backendName: null }).name).toBe('basic');
     expect(provider.servesIssue({ backendName: null })).toBe(true);
-  });
-});
-
-describe('UnavailableBackend', () => {
-  const backend = new UnavailableBackend('atlassian');
-  const issue = {} as Issue;
-
-  it('fails every call with 424', async () => {
-    await expect(backend.createIssue()).rejects.toThrow(FailedDependencyException);
-    await expect(backend.syncIssue()).rejects.toThrow('The atlassian support backend is not available in this build.');
-  });
-
-  it('offers no operation', () => {
-    expect(backend.updateIsAvailable(issue)).toBe(false);
-    expect(backend.destroyIsAvailable(issue)).toBe(false);
-    expect(backend.commentCreateIsAvailable()).toBe(false);
-    expect(backend.attachmentCreateIsAvailable()).toBe(false);
   });
 });

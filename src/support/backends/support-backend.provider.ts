@@ -7,11 +7,11 @@ import { assertNever } from '../common/assert-never';
 import { BackendName } from '../common/backend-name';
 import { activeBackendName, isFeedbackEnabled, issueKeyPrefix } from '../common/support-settings';
 import type { Issue } from '../issues/issue.entity';
+import { AtlassianBackendProvider } from './atlassian/atlassian-backend.provider';
 import { BasicBackend } from './basic/basic.backend';
 import { smaxOptionsFromSettings } from './smax/smax.config';
 import { SmaxBackend } from './smax/smax.backend';
 import { SupportBackend } from './support-backend';
-import { UnavailableBackend } from './unavailable/unavailable.backend';
 import { ZammadAdapterProvider } from './zammad/zammad-adapter.provider';
 
 /** The settings each backend is built from; a change to any of them rebuilds the adapter. */
@@ -55,6 +55,7 @@ export class SupportBackendProvider implements OnApplicationShutdown {
   constructor(
     private readonly settings: SettingsService,
     private readonly zammad: ZammadAdapterProvider,
+    private readonly atlassian: AtlassianBackendProvider,
   ) {}
 
   current(): SupportBackend {
@@ -130,8 +131,8 @@ export class SupportBackendProvider implements OnApplicationShutdown {
         // Shared with the Zammad sync plug-ins, which also own its connections.
         return this.zammad.current();
       case 'atlassian':
-        // TODO: replace with the real adapters as they land; until then they answer 424.
-        return new UnavailableBackend(name);
+        // Shared with the Jira sync plug-ins, which also own its connections.
+        return this.atlassian.current();
       default:
         return assertNever(name);
     }
