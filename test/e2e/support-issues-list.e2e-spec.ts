@@ -107,6 +107,14 @@ describe('support issues list', () => {
       expect(response.text).toBeUndefined();
     });
 
+    it('serves the last page by name', async () => {
+      const response = await list('?page_size=3&page=last&o=key').expect(200);
+
+      expect(response.body.map((issue: { key: string }) => issue.key)).toEqual(['SUP-11']);
+      expect(response.headers.link).toMatch(/\?page_size=3&page=1&o=key>; rel="prev"/);
+      expect(response.headers.link).not.toContain('rel="next"');
+    });
+
     it('answers 404 past the last page', async () => {
       await list('?page=9').expect(404);
     });

@@ -13,7 +13,8 @@ export const MAX_PAGE_SIZE = 300;
  * a bare JSON array in the body, `X-Result-Count` and an RFC 8288 `Link` header.
  */
 export class Paginator {
-  readonly page: number;
+  /** The page served; `page=last` is resolved once the total is known. */
+  private page: number | 'last';
   readonly pageSize: number;
 
   constructor(
@@ -25,7 +26,8 @@ export class Paginator {
     this.pageSize = parsePageSize(request.query.page_size, defaultPageSize);
   }
 
-  get offset(): number {
+  private get offset(): number {
+    if (this.page === 'last') throw new Error('The last page is known only after setHeaders().');
     return (this.page - 1) * this.pageSize;
   }
 
@@ -51,8 +53,9 @@ export class Paginator {
     return rows.slice(this.offset, this.offset + this.pageSize);
   }
 
-  setHeaders(total: number): void {
+  private setHeaders(total: number): void {
     const lastPage = Math.max(1, Math.ceil(total / this.pageSize));
+    if (this.page === 'last') this.page = lastPage;
     if (this.page > lastPage) throw new NotFoundException('Invalid page.');
 
     const urls = ApiUrls.fromRequest(this.request);
@@ -67,10 +70,11 @@ export class Paginator {
   }
 }
 
-function parsePage(raw: unknown): number {
+function parsePage(raw: unknown): number | 'last' {
   const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
   if (value === undefined || value === '') return 1;
-  if (value === 'last') return Number.MAX_SAFE_INTEGER;
+  // DRF's page-number pagination names the last page `last`.
+  if (value === 'last') return 'last';
   const page = Number(value);
   if (!Number.isInteger(page) || page < 1) throw new NotFoundException('Invalid page.');
   return page;
