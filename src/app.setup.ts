@@ -25,7 +25,9 @@ export function setupApp(app: INestApplication): void {
     exposedHeaders: ['X-Result-Count', 'Link', 'X-Request-Id', 'ETag', 'Retry-After'],
   });
   // Webhook signatures are checked over the exact bytes received, so the parsers keep them.
-  express.useBodyParser('json', { limit: '10mb', verify: captureRawBody });
+  // Not strict, so a top-level `null`, number or string parses and the validation pipe
+  // answers it as DRF does ("Expected a dictionary, but got ...").
+  express.useBodyParser('json', { limit: '10mb', strict: false, verify: captureRawBody });
   express.useBodyParser('urlencoded', { limit: '10mb', extended: true, verify: captureRawBody });
 
   app.useGlobalFilters(new DrfExceptionFilter());

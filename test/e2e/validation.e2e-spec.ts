@@ -164,6 +164,35 @@ describe('support request validation', () => {
       expect(typeof response.body.detail).toBe('string');
     });
 
+    it.each([
+      ['null', 'NoneType'],
+      ['[]', 'list'],
+      ['[{"summary": "A"}]', 'list'],
+      ['"summary"', 'str'],
+      ['5', 'int'],
+      ['2.5', 'float'],
+      ['true', 'bool'],
+    ])('rejects the JSON value %s where an object belongs', async (body, typeName) => {
+      const response = await testApp
+        .http()
+        .post('/api/support-issues/')
+        .set('Authorization', world.member.auth)
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .expect(400);
+      expect(response.body).toEqual({ non_field_errors: [`Invalid data. Expected a dictionary, but got ${typeName}.`] });
+    });
+
+    it('treats an empty JSON body as an empty object', async () => {
+      const response = await testApp
+        .http()
+        .post('/api/support-issues/')
+        .set('Authorization', world.member.auth)
+        .set('Content-Type', 'application/json')
+        .send('');
+      expectFieldErrors(response, ['summary']);
+    });
+
     it('rejects a wrong content type', async () => {
       const response = await testApp
         .http()

@@ -75,11 +75,29 @@ export class DrfValidationPipe extends ValidationPipe {
     if (metadata.type === 'query' && value && typeof value === 'object') {
       value = dropEmptyParameters(value as Record<string, unknown>);
     }
-    if (metadata.type === 'body' && (value === undefined || value === null) && metadata.metatype) {
-      value = {};
+    if (metadata.type === 'body' && isDto(metadata.metatype)) {
+      if (value === undefined) value = {};
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw ValidationFailedException.nonField(`Invalid data. Expected a dictionary, but got ${pythonTypeName(value)}.`);
+      }
     }
     return super.transform(value, metadata);
   }
+}
+
+/** True for a DTO class, false for no type or a built-in such as `Object` or `Array`. */
+function isDto(metatype: ArgumentMetadata['metatype']): boolean {
+  return metatype !== undefined && ![Object, Array, String, Number, Boolean].includes(metatype as never);
+}
+
+/** The type name DRF's serializers put in "Expected a dictionary, but got ..." for a JSON value. */
+function pythonTypeName(value: unknown): string {
+  if (value === null) return 'NoneType';
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'string') return 'str';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  return typeof value;
 }
 
 /**
