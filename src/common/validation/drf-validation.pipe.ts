@@ -85,12 +85,12 @@ export class DrfValidationPipe extends ValidationPipe {
   }
 }
 
-/** True for a DTO class, false for no type or a built-in such as `Object` or `Array`. */
+/** Tells whether the parameter type is a DTO class rather than none or a built-in such as `Object`. */
 function isDto(metatype: ArgumentMetadata['metatype']): boolean {
   return metatype !== undefined && ![Object, Array, String, Number, Boolean].includes(metatype as never);
 }
 
-/** The type name DRF's serializers put in "Expected a dictionary, but got ..." for a JSON value. */
+/** Returns the Python type name DRF reports in "Expected a dictionary, but got ..." for a JSON value. */
 function pythonTypeName(value: unknown): string {
   if (value === null) return 'NoneType';
   if (Array.isArray(value)) return 'list';
