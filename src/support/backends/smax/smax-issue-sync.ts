@@ -207,7 +207,9 @@ export class SmaxIssueSync {
     for (const comment of carrying) {
       const localId = localIds.get(comment.id);
       if (localId === undefined) continue;
-      for (const guid of comment.attachmentIds) if (!sources.has(guid)) sources.set(guid, localId);
+      for (const guid of comment.attachmentIds) {
+        if (!sources.has(guid)) sources.set(guid, localId);
+      }
     }
     return sources;
   }
