@@ -12,6 +12,7 @@ import { CreateSyncJobRunsTable1796418700400 } from './1796418700400-CreateSyncJ
 import { SeedSmaxIssueStatuses1796418800000 } from './1796418800000-SeedSmaxIssueStatuses';
 import { AddCommentOriginalBody1796418800100 } from './1796418800100-AddCommentOriginalBody';
 import { SeedZammadIssueStatuses1796418800200 } from './1796418800200-SeedZammadIssueStatuses';
+import { AddAttachmentCommentLink1796418800300 } from './1796418800300-AddAttachmentCommentLink';
 
 /** Every migration, oldest first; a new migration is appended here. */
 export const MIGRATIONS: Function[] = [
@@ -29,4 +30,5 @@ export const MIGRATIONS: Function[] = [
   SeedSmaxIssueStatuses1796418800000,
   AddCommentOriginalBody1796418800100,
   SeedZammadIssueStatuses1796418800200,
+  AddAttachmentCommentLink1796418800300,
 ];

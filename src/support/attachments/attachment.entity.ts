@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+import { Comment } from '../comments/comment.entity';
 import { SyncState } from '../common/sync-state';
 import { Issue } from '../issues/issue.entity';
 import { SupportUser } from '../support-users/support-user.entity';
@@ -24,6 +25,24 @@ export class Attachment {
   @ManyToOne(() => Issue, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'issue_id', foreignKeyConstraintName: 'attachments_issue_id_fkey' })
   issue: Issue;
+
+  /**
+   * The comment the file came with: the comment of its Zammad article, the SMAX comment
+   * whose `AttachmentIds` list it, or the Jira comment that references it. Null for a file
+   * added on its own. Those who may not read the comment do not see the file.
+   *
+   * There is deliberately no foreign key. Deleting the comment leaves the id in place, and
+   * a missing comment reads as an internal one, so its files stay hidden from customers
+   * instead of becoming public. Comment ids come from a sequence and are never reused, so
+   * a stale id never points at another comment.
+   */
+  @Index('attachments_comment_id_idx')
+  @Column({ type: 'integer', nullable: true })
+  commentId: number | null;
+
+  @ManyToOne(() => Comment, { nullable: true, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'comment_id' })
+  comment: Comment | null;
 
   @Column({ type: 'integer', nullable: true })
   authorId: number | null;

@@ -18,6 +18,7 @@ import { FileStorage, StoredObjectNotFoundError } from '../../storage/file-stora
 import { StoredUpload } from '../../storage/uploads/stored-upload';
 import { BackendWrites, PendingPushes } from '../backends/backend-writes.service';
 import { SupportBackend } from '../backends/support-backend';
+import { readableCommentCondition } from '../comments/comment-visibility';
 import { Issue } from '../issues/issue.entity';
 import { restrictToVisibleIssues } from '../issues/issue-visibility';
 import { mayDeleteAttachment, restrictToAttachmentIssues } from './attachment-access';
@@ -147,13 +148,27 @@ export class AttachmentsService {
     }
   }
 
+  /**
+   * Attachments of the issues whose files `user` may see, without the files of comments
+   * `user` may not read. The comment rule decides, and a file whose comment was deleted
+   * stays hidden from everyone but staff and support.
+   */
   private visibleAttachments(manager: EntityManager, user: User): SelectQueryBuilder<Attachment> {
     const builder = manager
       .getRepository(Attachment)
       .createQueryBuilder('attachment')
       .innerJoinAndSelect('attachment.issue', 'issue')
       .leftJoinAndSelect('attachment.author', 'author');
-    return restrictToAttachmentIssues(builder, 'issue', user);
+    restrictToAttachmentIssues(builder, 'issue', user);
+
+    const readable = readableCommentCondition(user, { comment: 'sourceComment', author: 'sourceCommentAuthor' });
+    if (readable) {
+      builder
+        .leftJoin('attachment.comment', 'sourceComment')
+        .leftJoin('sourceComment.author', 'sourceCommentAuthor')
+        .andWhere(`(attachment.commentId IS NULL OR ${readable.sql})`, readable.parameters);
+    }
+    return builder;
   }
 
   private async findVisible(manager: EntityManager, user: User, rawUuid: string): Promise<Attachment> {

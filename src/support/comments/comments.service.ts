@@ -11,9 +11,10 @@ import { BackendWrites, PendingPushes } from '../backends/backend-writes.service
 import { SupportBackendProvider } from '../backends/support-backend.provider';
 import { requireHyperlinkUuid, requireUuid } from '../common/hyperlinks';
 import { containsPattern } from '../common/like-pattern';
-import { assertStaff, isStaffOrSupport } from '../common/support-roles';
+import { assertStaff } from '../common/support-roles';
 import { IssueAccessService } from '../issues/issue-access.service';
 import { Comment } from './comment.entity';
+import { readableCommentCondition } from './comment-visibility';
 import { CommentResponse, toCommentResponse } from './comment.mapper';
 import { CommentPatchDto, CommentQueryDto } from './dto/comment.dto';
 
@@ -97,9 +98,8 @@ export class CommentsService {
       .innerJoinAndSelect('comment.author', 'author')
       .leftJoinAndSelect('author.user', 'authorUser');
     this.access.restrictToVisible(builder, viewer, 'issue');
-    if (!isStaffOrSupport(viewer)) {
-      builder.andWhere('(comment.isPublic = true OR author.userId = :authorId)', { authorId: viewer.id });
-    }
+    const readable = readableCommentCondition(viewer, { comment: 'comment', author: 'author' });
+    if (readable) builder.andWhere(readable.sql, readable.parameters);
     return builder;
   }
 

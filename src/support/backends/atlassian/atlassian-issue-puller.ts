@@ -57,6 +57,7 @@ export class AtlassianIssuePuller extends RemotePuller<ChangedJiraIssue> {
       result.commentsUpdated +
       result.commentsDeleted +
       result.attachmentsCreated +
+      result.attachmentsLinkedToComments +
       result.attachmentsDeleted +
       (result.resourceUpdated ? 1 : 0);
     return changes > 0 ? 'applied' : 'skipped';

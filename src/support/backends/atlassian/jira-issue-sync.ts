@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EntityManager, In, IsNull, Not } from 'typeorm';
 
+import { linkFilesReferencedByComments } from '../../attachments/attachment-comment-links';
 import { Attachment } from '../../attachments/attachment.entity';
 import { Comment } from '../../comments/comment.entity';
 import { Issue } from '../../issues/issue.entity';
@@ -38,6 +39,8 @@ export interface JiraSyncResult {
   commentsUpdated: number;
   commentsDeleted: number;
   attachmentsCreated: number;
+  /** Files linked to the comment whose markup names them (`linkFilesReferencedByComments`). */
+  attachmentsLinkedToComments: number;
   attachmentsDeleted: number;
   resourceUpdated: boolean;
   /** Storage keys no row refers to any more; delete them once the transaction has committed. */
@@ -129,6 +132,7 @@ export class JiraIssueSync {
       commentsUpdated: 0,
       commentsDeleted: 0,
       attachmentsCreated: 0,
+      attachmentsLinkedToComments: 0,
       attachmentsDeleted: 0,
       resourceUpdated: false,
       orphanedKeys: [],
@@ -155,6 +159,9 @@ export class JiraIssueSync {
     await applyJiraComments(manager, current, snapshot.comments, pending, authorOf, result);
     if (remote.attachments) await this.attachments.apply(manager, current, remote.attachments, snapshot.files, authorOf, result);
     else result.orphanedKeys.push(...storageKeys(snapshot.files));
+    // Jira keeps files on the issue, not on comments, so only the markup of a comment shows
+    // which comment a file came with.
+    result.attachmentsLinkedToComments = await linkFilesReferencedByComments(manager, current.id);
     return result;
   }
 

@@ -63,6 +63,8 @@ export interface SmaxCommentJson {
   Submitter?: { UserId?: unknown } | unknown;
   FunctionalPurpose?: unknown;
   IsSystem?: unknown;
+  /** File repository guids of the files sent with the comment. */
+  AttachmentIds?: unknown;
   CreateTime?: unknown;
   UpdateTime?: unknown;
   [member: string]: unknown;

@@ -17,6 +17,11 @@ export interface SmaxCommentSnapshot {
   createdAt: Date | null;
   /** Null until the comment is edited. */
   updatedAt: Date | null;
+  /**
+   * File repository guids of the files the comment carries (`AttachmentIds`). Empty when it
+   * names none, or when the comment came from the `Comments` property, which does not list them.
+   */
+  attachmentIds: string[];
 }
 
 /** Input of a comment add or replace. */
@@ -54,6 +59,7 @@ export function mapComment(json: SmaxCommentJson): SmaxCommentSnapshot | undefin
     functionalPurpose: readString(json.FunctionalPurpose),
     createdAt: epochMillisToDate(json.CreateTime),
     updatedAt: epochMillisToDate(json.UpdateTime),
+    attachmentIds: readIdList(json.AttachmentIds),
   };
 }
 
@@ -96,6 +102,7 @@ export function mapEmbeddedComments(value: unknown): SmaxCommentSnapshot[] | und
         functionalPurpose: readString(item.FunctionalPurpose),
         createdAt: epochMillisToDate(item.CreateTime),
         updatedAt: null,
+        attachmentIds: [],
       };
     })
     .filter((comment): comment is SmaxCommentSnapshot => comment !== undefined);
@@ -116,6 +123,12 @@ export function toCommentBody(input: SmaxCommentInput): Record<string, unknown> 
   };
   if (input.submitterPersonId !== undefined) body.Submitter = { UserId: input.submitterPersonId };
   return body;
+}
+
+/** Reads a list of ids, strings or numbers. Anything else gives an empty list. */
+function readIdList(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.map(readString).filter((id): id is string => id !== undefined);
 }
 
 /** Reads `"Person/10016"` (or a bare id) as `"10016"`. */

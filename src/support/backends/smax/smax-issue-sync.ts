@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 
 import { Attachment } from '../../attachments/attachment.entity';
 import { Comment } from '../../comments/comment.entity';
@@ -34,6 +34,8 @@ export interface IssueSyncResult {
   commentsDeleted: number;
   attachmentsCreated: number;
   attachmentsLinked: number;
+  /** Files whose link to the comment that lists them was set or changed. */
+  attachmentsLinkedToComments: number;
   attachmentsDeleted: number;
   /** Stored files of the deleted attachments, for the caller to remove from storage. */
   orphanedStorageKeys: string[];
@@ -65,6 +67,7 @@ export class SmaxIssueSync {
       commentsDeleted: 0,
       attachmentsCreated: 0,
       attachmentsLinked: 0,
+      attachmentsLinkedToComments: 0,
       attachmentsDeleted: 0,
       orphanedStorageKeys: [],
     };
@@ -75,7 +78,8 @@ export class SmaxIssueSync {
       await this.applyComments(issue, state.comments, manager, persons, result);
     }
     if (state.request.attachments) {
-      await this.applyAttachments(issue, state.request.attachments, manager, persons, result);
+      const sources = state.comments ? await this.commentsCarryingFiles(issue, state.comments, manager) : new Map<string, number>();
+      await this.applyAttachments(issue, state.request.attachments, sources, manager, persons, result);
     } else {
       this.logger.warn(`RequestAttachments of SMAX Request ${state.request.id} could not be read; attachments of issue ${issue.uuid} left as they are`);
     }
@@ -182,9 +186,38 @@ export class SmaxIssueSync {
     return true;
   }
 
+  /**
+   * Maps each file guid that a comment lists in its `AttachmentIds` to our id of that
+   * comment, the earliest comment when several list it. Internal comments' files are then
+   * hidden from customers.
+   */
+  private async commentsCarryingFiles(issue: Issue, remote: SmaxCommentSnapshot[], manager: EntityManager): Promise<Map<string, number>> {
+    // NOTE: `AttachmentIds` is a documented field of a SMAX comment, but it is not known
+    // whether SMAX also lists those files in `RequestAttachments` under the same guids. A
+    // file listed only on its comment is not copied here at all, and a file that no comment
+    // names stays unlinked.
+    const carrying = [...remote].sort(byCreation).filter((comment) => comment.attachmentIds.length > 0);
+    if (carrying.length === 0) return new Map();
+    const rows = await manager.find(Comment, {
+      select: { id: true, backendId: true },
+      where: { issueId: issue.id, backendName: BACKEND_NAME, backendId: In(carrying.map((comment) => comment.id)) },
+    });
+    const localIds = new Map(rows.map((row) => [row.backendId as string, row.id]));
+    const sources = new Map<string, number>();
+    for (const comment of carrying) {
+      const localId = localIds.get(comment.id);
+      if (localId === undefined) continue;
+      for (const guid of comment.attachmentIds) {
+        if (!sources.has(guid)) sources.set(guid, localId);
+      }
+    }
+    return sources;
+  }
+
   private async applyAttachments(
     issue: Issue,
     remote: SmaxAttachmentSnapshot[],
+    sources: Map<string, number>,
     manager: EntityManager,
     persons: Map<string, SupportUser>,
     result: IssueSyncResult,
@@ -197,16 +230,26 @@ export class SmaxIssueSync {
 
     // Pasted description images are part of the description, not attachments of the issue.
     for (const item of remote.filter((attachment) => !attachment.hidden)) {
-      if (linked.has(item.id)) continue;
+      const commentId = sources.get(item.id);
+      const known = linked.get(item.id);
+      if (known) {
+        if (commentId !== undefined && known.commentId !== commentId) {
+          await manager.update(Attachment, known.id, { commentId });
+          result.attachmentsLinkedToComments += 1;
+        }
+        continue;
+      }
       const pushed = unlinked.find((candidate) => isSameFile(candidate, item));
       if (pushed) {
-        await manager.update(Attachment, pushed.id, { backendId: item.id, backendName: BACKEND_NAME, state: SyncState.OK });
+        const link = commentId !== undefined && pushed.commentId !== commentId ? { commentId } : {};
+        await manager.update(Attachment, pushed.id, { backendId: item.id, backendName: BACKEND_NAME, state: SyncState.OK, ...link });
         unlinked.splice(unlinked.indexOf(pushed), 1);
         result.attachmentsLinked += 1;
         continue;
       }
       const attachment = manager.create(Attachment, {
         issueId: issue.id,
+        commentId: commentId ?? null,
         authorId: await this.creatorId(item.creator, manager, persons, creators),
         fileName: item.fileName.slice(0, MAX_FILE_NAME_LENGTH),
         mimeType: item.mimeType,

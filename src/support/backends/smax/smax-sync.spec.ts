@@ -260,6 +260,69 @@ describe('SmaxBackend pull against the fake SMAX', () => {
       expect((await attachmentsOf(issue)).map((attachment) => attachment.id)).toEqual([ours.id]);
     });
 
+    /** Posts a comment as the SMAX agent through the collaboration API, with the files it carries. */
+    async function commentWithFiles(privacy: 'PUBLIC' | 'INTERNAL', attachmentIds: string[]): Promise<string> {
+      const token = await loginAs(fake, AGENT_USER.login, AGENT_USER.password);
+      const response = await callSmax(fake, '/collaboration/comments/Request/50001/', {
+        method: 'POST',
+        token,
+        json: { Body: '<p>See the file.</p>', PrivacyType: privacy, Submitter: { UserId: AGENT_USER.personId }, AttachmentIds: attachmentIds },
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { Id: string }).Id;
+    }
+
+    it('links a file to the comment listing it', async () => {
+      const { file } = fake.agent.attach('50001', { fileName: 'dump.log', content: Buffer.from('dump') });
+      await commentWithFiles('INTERNAL', [file.guid]);
+
+      await syncIssue(dataSource, backend, issue);
+
+      const [comment] = await commentsOf(issue);
+      const [attachment] = await attachmentsOf(issue);
+      expect(comment.isPublic).toBe(false);
+      expect(attachment.commentId).toBe(comment.id);
+    });
+
+    it('links a file copied before its comment', async () => {
+      const { file } = fake.agent.attach('50001', { fileName: 'dump.log', content: Buffer.from('dump') });
+      await syncIssue(dataSource, backend, issue);
+      await commentWithFiles('INTERNAL', [file.guid]);
+
+      await syncIssue(dataSource, backend, issue);
+
+      const [comment] = await commentsOf(issue);
+      const [attachment] = await attachmentsOf(issue);
+      expect(attachment.commentId).toBe(comment.id);
+    });
+
+    it('links a file to the earliest comment listing it', async () => {
+      const { file } = fake.agent.attach('50001', { fileName: 'dump.log', content: Buffer.from('dump') });
+      const first = await commentWithFiles('INTERNAL', [file.guid]);
+      await commentWithFiles('PUBLIC', [file.guid]);
+
+      await syncIssue(dataSource, backend, issue);
+
+      const comments = await commentsOf(issue);
+      const [attachment] = await attachmentsOf(issue);
+      expect(attachment.commentId).toBe(comments.find((comment) => comment.backendId === first)!.id);
+    });
+
+    it('keeps the link of a deleted comment', async () => {
+      const { file } = fake.agent.attach('50001', { fileName: 'dump.log', content: Buffer.from('dump') });
+      const commentId = await commentWithFiles('INTERNAL', [file.guid]);
+      await syncIssue(dataSource, backend, issue);
+      const [comment] = await commentsOf(issue);
+      const token = await loginAs(fake, AGENT_USER.login, AGENT_USER.password);
+      await callSmax(fake, `/collaboration/comments/Request/50001/${commentId}`, { method: 'DELETE', token });
+
+      await syncIssue(dataSource, backend, issue);
+
+      const [attachment] = await attachmentsOf(issue);
+      expect(await commentsOf(issue)).toEqual([]);
+      expect(attachment.commentId).toBe(comment.id);
+    });
+
     it('leaves attachments alone when the list is unreadable', async () => {
       fake.agent.attach('50001', { fileName: 'kept.txt', content: Buffer.from('kept') });
       await syncIssue(dataSource, backend, issue);

@@ -186,7 +186,18 @@ describe('SMAX comment mapper', () => {
       functionalPurpose: 'EndUserComment',
       createdAt: new Date(1452751016929),
       updatedAt: null,
+      attachmentIds: [],
     });
+  });
+
+  it('reads the files a comment carries', () => {
+    const comment = mapComment({ Id: 'c1', Body: '<p>x</p>', PrivacyType: 'INTERNAL', AttachmentIds: ['5c6a5b8e-1f1d-4a7e-9a38-3b8bcd2c1f0e', 17, null] });
+
+    expect(comment?.attachmentIds).toEqual(['5c6a5b8e-1f1d-4a7e-9a38-3b8bcd2c1f0e', '17']);
+  });
+
+  it('reads a comment without a file list', () => {
+    expect(mapComment({ Id: 'c1', Body: '<p>x</p>', AttachmentIds: 'not a list' })?.attachmentIds).toEqual([]);
   });
 
   it('treats only PUBLIC as public', () => {
@@ -224,6 +235,7 @@ describe('SMAX comment mapper', () => {
         functionalPurpose: undefined,
         createdAt: new Date(1452751016929),
         updatedAt: null,
+        attachmentIds: [],
       },
     ]);
   });

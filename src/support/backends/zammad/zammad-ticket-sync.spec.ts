@@ -338,6 +338,95 @@ describe('ZammadBackend pulls', () => {
     });
   });
 
+  describe('comment links', () => {
+    async function setInternalAsAgent(articleId: number, internal: boolean): Promise<void> {
+      const response = await fetch(`${fake.url}/api/v1/ticket_articles/${articleId}`, {
+        method: 'PUT',
+        headers: { Authorization: `Token token=${fake.tokens.agent}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ internal }),
+      });
+      expect(response.status).toBe(200);
+    }
+
+    it('links a note file to its comment', async () => {
+      fake.agent.note(ticketId, { body: 'Dump attached', attachments: [{ filename: 'dump.log', text: 'secret' }] });
+
+      await sync();
+
+      const [comment] = await comments();
+      const [attachment] = await attachments();
+      expect(comment.isPublic).toBe(false);
+      expect(attachment.commentId).toBe(comment.id);
+    });
+
+    it('links a reply file to its comment', async () => {
+      fake.agent.reply(ticketId, { body: 'Manual attached', attachments: [{ filename: 'manual.pdf', text: 'manual' }] });
+
+      await sync();
+
+      const [comment] = await comments();
+      const [attachment] = await attachments();
+      expect(comment.isPublic).toBe(true);
+      expect(attachment.commentId).toBe(comment.id);
+    });
+
+    it('gives a bare internal file a comment', async () => {
+      fake.agent.attachFile(ticketId, { filename: 'bare.txt', text: 'bare' }, { internal: true, body: '' });
+
+      await sync();
+
+      const [comment] = await comments();
+      const [attachment] = await attachments();
+      expect(comment).toMatchObject({ description: '', isPublic: false });
+      expect(attachment.commentId).toBe(comment.id);
+    });
+
+    it('leaves a bare public file unlinked', async () => {
+      fake.agent.attachFile(ticketId, { filename: 'bare.txt', text: 'bare' }, { internal: false, body: '' });
+
+      await sync();
+
+      const [attachment] = await attachments();
+      expect(attachment.commentId).toBeNull();
+    });
+
+    it('links a bare file made internal later', async () => {
+      const article = fake.agent.attachFile(ticketId, { filename: 'bare.txt', text: 'bare' }, { internal: false, body: '' });
+      await sync();
+      await setInternalAsAgent(article.id, true);
+
+      const result = await sync();
+
+      const [comment] = await comments();
+      const [attachment] = await attachments();
+      expect(result.attachmentsLinkedToComments).toBe(1);
+      expect(comment.isPublic).toBe(false);
+      expect(attachment.commentId).toBe(comment.id);
+    });
+
+    it('links a file stored before its link existed', async () => {
+      fake.agent.note(ticketId, { body: 'Dump attached', attachments: [{ filename: 'dump.log', text: 'secret' }] });
+      await sync();
+      await dataSource.getRepository(Attachment).update({ issueId: issue.id }, { commentId: null });
+
+      const result = await sync();
+
+      const [comment] = await comments();
+      const [attachment] = await attachments();
+      expect(result.attachmentsLinkedToComments).toBe(1);
+      expect(attachment.commentId).toBe(comment.id);
+    });
+
+    it('links nothing twice', async () => {
+      fake.agent.note(ticketId, { body: 'Dump attached', attachments: [{ filename: 'dump.log', text: 'secret' }] });
+      await sync();
+
+      const result = await sync();
+
+      expect(result.attachmentsLinkedToComments).toBe(0);
+    });
+  });
+
   describe('ticket fields', () => {
     it('maps terminal states out of the box', async () => {
       const statuses = await dataSource.getRepository(IssueStatus).findBy({ name: In(['closed', 'merged', 'removed', 'open']) });
@@ -415,6 +504,7 @@ describe('ZammadBackend pulls', () => {
         commentsUpdated: 0,
         commentsDeleted: 0,
         attachmentsCreated: 0,
+        attachmentsLinkedToComments: 0,
         attachmentsDeleted: 0,
       });
     });

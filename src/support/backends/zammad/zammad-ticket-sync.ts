@@ -25,6 +25,8 @@ export interface ZammadSyncResult {
   commentsUpdated: number;
   commentsDeleted: number;
   attachmentsCreated: number;
+  /** Files whose link to the comment of their article was set or changed. */
+  attachmentsLinkedToComments: number;
   attachmentsDeleted: number;
 }
 
@@ -144,11 +146,14 @@ export class ZammadTicketSync {
       commentsUpdated: 0,
       commentsDeleted: 0,
       attachmentsCreated: 0,
+      attachmentsLinkedToComments: 0,
       attachmentsDeleted: 0,
     };
     const unusedKeys: string[] = [];
     await this.applyComments(manager, issue, snapshot, result);
-    await this.applyFiles(manager, issue, snapshot, result, unusedKeys);
+    const commentIds = await this.commentIdsOfArticles(manager, issue, snapshot.incoming);
+    await this.applyFiles(manager, issue, snapshot, commentIds, result, unusedKeys);
+    await this.linkFiles(manager, issue, snapshot.incoming, commentIds, result);
     await this.applyDeletions(manager, issue, snapshot, result, unusedKeys);
     return { result, unusedKeys };
   }
@@ -253,8 +258,9 @@ export class ZammadTicketSync {
         }
         continue;
       }
-      // An article without words (a bare file upload) adds only its files.
-      if (article.text.trim() === '') continue;
+      // An article without words (a bare file upload) adds only its files. An internal one
+      // still gets a comment, because its files must link to it to stay hidden from customers.
+      if (article.text.trim() === '' && (article.isPublic || article.attachments.length === 0)) continue;
 
       const author = await this.authorOf(manager, article, snapshot);
       const inserted = await manager
@@ -284,6 +290,7 @@ export class ZammadTicketSync {
     manager: EntityManager,
     issue: Issue,
     snapshot: ZammadTicketSnapshot,
+    commentIds: Map<string, number>,
     result: ZammadSyncResult,
     unusedKeys: string[],
   ): Promise<void> {
@@ -295,6 +302,7 @@ export class ZammadTicketSync {
         .into(Attachment)
         .values({
           issueId: issue.id,
+          commentId: commentIds.get(article.backendId) ?? null,
           authorId: author.id,
           fileName: attachment.fileName,
           mimeType: attachment.mimeType,
@@ -312,6 +320,41 @@ export class ZammadTicketSync {
       if (rowCount(inserted.raw) > 0) result.attachmentsCreated += 1;
       // Another pull stored this file first, so our copy of the bytes is not needed.
       else if (stored) unusedKeys.push(stored.key);
+    }
+  }
+
+  /** Our comment ids of the articles that carry files, by article id. */
+  private async commentIdsOfArticles(manager: EntityManager, issue: Issue, articles: ZammadCommentFields[]): Promise<Map<string, number>> {
+    const ids = articles.filter((article) => article.attachments.length > 0).map((article) => article.backendId);
+    if (ids.length === 0) return new Map();
+    const rows = await manager.find(Comment, { select: { id: true, backendId: true }, where: { issueId: issue.id, backendName: BACKEND, backendId: In(ids) } });
+    return new Map(rows.map((row) => [row.backendId!, row.id]));
+  }
+
+  /**
+   * Links files stored earlier to the comment of their article: files of a bare article that
+   * got its comment later (it was made internal) and files stored before the link existed.
+   * A Zammad file belongs to exactly one article, so the article decides. Files of an
+   * article without a comment keep their link, which may name a deleted comment.
+   */
+  private async linkFiles(
+    manager: EntityManager,
+    issue: Issue,
+    articles: ZammadCommentFields[],
+    commentIds: Map<string, number>,
+    result: ZammadSyncResult,
+  ): Promise<void> {
+    for (const article of articles) {
+      const commentId = commentIds.get(article.backendId);
+      if (commentId === undefined) continue;
+      const linked = await manager
+        .createQueryBuilder()
+        .update(Attachment)
+        .set({ commentId })
+        .where({ issueId: issue.id, backendName: BACKEND, backendId: In(article.attachments.map((attachment) => attachment.backendId)) })
+        .andWhere('(comment_id IS NULL OR comment_id <> :commentId)', { commentId })
+        .execute();
+      result.attachmentsLinkedToComments += linked.affected ?? 0;
     }
   }
 
