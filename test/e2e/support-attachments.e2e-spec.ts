@@ -325,6 +325,54 @@ describe('support attachments', () => {
     });
   });
 
+  describe('files named in an internal comment', () => {
+    const comment = (who: UserWithToken, description: string, isPublic: boolean) =>
+      testApp
+        .http()
+        .post(`/api/support-issues/${formatUuid(issue.uuid)}/comment/`)
+        .set('Authorization', who.auth)
+        .send({ description, is_public: isPublic })
+        .expect(201);
+    const fileNames = async (who: UserWithToken) => {
+      const response = await testApp.http().get('/api/support-attachments/').query({ issue_uuid: formatUuid(issue.uuid), page_size: 100 }).set('Authorization', who.auth).expect(200);
+      return response.body.map((row: { file_name: string }) => row.file_name);
+    };
+
+    it('hides a file staff named in an internal comment', async () => {
+      const file = (await upload(staff, issue, Buffer.from('internal notes'), 'triage-internal.txt').expect(201)).body;
+      await comment(staff, '[^triage-internal.txt]', false);
+
+      expect(await fileNames(caller)).not.toContain('triage-internal.txt');
+      await testApp.http().get(`/api/support-attachments/${file.uuid}/`).set('Authorization', caller.auth).expect(404);
+      await testApp.http().get(new URL(file.file).pathname).set('Authorization', caller.auth).expect(404);
+      expect(await fileNames(support)).toContain('triage-internal.txt');
+    });
+
+    it('hides a file once an edit names it in an internal comment', async () => {
+      await upload(staff, issue, Buffer.from('log'), 'later-internal.log').expect(201);
+      const created = (await comment(staff, 'Looking into it.', false)).body;
+      expect(await fileNames(caller)).toContain('later-internal.log');
+
+      await testApp.http().patch(`/api/support-comments/${created.uuid}/`).set('Authorization', staff.auth).send({ description: 'See !later-internal.log!' }).expect(200);
+
+      expect(await fileNames(caller)).not.toContain('later-internal.log');
+    });
+
+    it('keeps a file named in a public comment visible', async () => {
+      await upload(staff, issue, Buffer.from('howto'), 'howto-public.txt').expect(201);
+      await comment(staff, '[^howto-public.txt]', true);
+
+      expect(await fileNames(caller)).toContain('howto-public.txt');
+    });
+
+    it("keeps the caller's own file visible when staff name it internally", async () => {
+      await upload(caller, issue, Buffer.from('screenshot'), 'caller-screenshot.txt').expect(201);
+      await comment(staff, 'Internal: see [^caller-screenshot.txt]', false);
+
+      expect(await fileNames(caller)).toContain('caller-screenshot.txt');
+    });
+  });
+
   describe('deleting', () => {
     const uploadAs = async (who: UserWithToken) => (await upload(who, issue, Buffer.from('to delete'), 'delete-me.txt').expect(201)).body;
 

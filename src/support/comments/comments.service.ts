@@ -7,6 +7,7 @@ import { ApiUrls } from '../../common/http/api-urls';
 import { applyOrdering } from '../../common/http/ordering';
 import { Paginator } from '../../common/http/pagination';
 import type { User } from '../../identity/users/user.entity';
+import { linkFilesReferencedByComments } from '../attachments/attachment-comment-links';
 import { BackendWrites, PendingPushes } from '../backends/backend-writes.service';
 import { SupportBackendProvider } from '../backends/support-backend.provider';
 import { requireHyperlinkUuid, requireUuid } from '../common/hyperlinks';
@@ -63,6 +64,7 @@ export class CommentsService {
     const pending = new PendingPushes();
     await this.dataSource.transaction(async (manager) => {
       await manager.update(Comment, { id: comment.id }, { description: comment.description, isPublic: comment.isPublic });
+      await linkFilesReferencedByComments(manager, comment.issueId);
       await this.writes.commentUpdated(manager, backend, comment.issue, comment, pending);
     });
     await this.writes.afterCommit(pending);

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { PermissionDeniedException, ValidationFailedException } from '../../common/errors/app.exception';
 import { ApiUrls } from '../../common/http/api-urls';
 import type { User } from '../../identity/users/user.entity';
+import { linkFilesReferencedByComments } from '../attachments/attachment-comment-links';
 import { BackendWrites, PendingPushes } from '../backends/backend-writes.service';
 import { SupportBackendProvider } from '../backends/support-backend.provider';
 import { Comment } from '../comments/comment.entity';
@@ -47,6 +48,9 @@ export class IssueCommentsService {
           backendName: backend.name,
         }),
       );
+      // HomePort uploads files first and then names them in the comment it posts, so this is
+      // where a file of an internal comment becomes internal too.
+      await linkFilesReferencedByComments(manager, issue.id);
       await this.writes.commentCreated(manager, backend, issue, created, pending);
       return Object.assign(created, { author });
     });
