@@ -13,6 +13,7 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-hub-signature"]',
+  'req.headers["x-smax-webhook-secret"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.token',
