@@ -1,3 +1,5 @@
+import { IncomingMessage } from 'node:http';
+
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -27,8 +29,13 @@ export function setupApp(app: INestApplication): void {
   // Webhook signatures are checked over the exact bytes received, so the parsers keep them.
   // Not strict, so a top-level `null`, number or string parses and the validation pipe
   // answers it as DRF does ("Expected a dictionary, but got ...").
-  express.useBodyParser('json', { limit: '10mb', strict: false, verify: captureRawBody });
-  express.useBodyParser('urlencoded', { limit: '10mb', extended: true, verify: captureRawBody });
+  express.useBodyParser('json', { limit: '10mb', strict: false, type: parsedUnlessWebhook('application/json'), verify: captureRawBody });
+  express.useBodyParser('urlencoded', {
+    limit: '10mb',
+    extended: true,
+    type: parsedUnlessWebhook('application/x-www-form-urlencoded'),
+    verify: captureRawBody,
+  });
 
   app.useGlobalFilters(new DrfExceptionFilter());
   app.useGlobalPipes(new DrfValidationPipe());
@@ -45,4 +52,16 @@ export function setupApp(app: INestApplication): void {
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/schema', useGlobalPrefix: false });
+}
+
+/** Webhook receivers read and store the raw body themselves, so a body that does not parse is still stored. */
+const WEBHOOK_PATH = /^\/api\/support-[a-z]+-webhook\/?$/;
+
+/** Returns a body-parser `type` test: the given media type, on any path but a webhook receiver's. */
+function parsedUnlessWebhook(mediaType: string): (request: IncomingMessage) => boolean {
+  return (request) => {
+    const path = (request.url ?? '').split('?')[0];
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    return contentType === mediaType && !WEBHOOK_PATH.test(path);
+  };
 }

@@ -341,6 +341,29 @@ describe('Zammad sync', () => {
         .expect(403);
     });
 
+    it.each(['not json', 'null', '{"ticket": '])('checks the signature of the unparsable body %j first', async (body) => {
+      await testApp.http().post('/api/support-zammad-webhook/').set('Content-Type', 'application/json').send(body).expect(403);
+    });
+
+    it('stores a signed body that is not JSON', async () => {
+      const body = '{"ticket": ';
+
+      const response = await testApp
+        .http()
+        .post('/api/support-zammad-webhook/')
+        .set('Content-Type', 'application/json')
+        .set('X-Zammad-Delivery', 'truncated-1')
+        .set('X-Hub-Signature', `sha1=${createHmac('sha1', SECRET).update(body).digest('hex')}`)
+        .send(body)
+        .expect(200);
+      await testApp.app.get(InboxService).whenIdle();
+
+      const [entry] = await testApp.dataSource.getRepository(InboxEntry).findBy({ deliveryId: 'truncated-1' });
+      expect(response.body).toEqual({});
+      expect(entry.body.toString()).toBe(body);
+      expect(entry.signatureVerdict).toBe('valid');
+    });
+
     it('answers a signed delivery with an empty object', async () => {
       const body = JSON.stringify({ ticket: { id: 99_999 }, article: null });
 
