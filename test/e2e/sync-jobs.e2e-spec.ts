@@ -24,6 +24,7 @@ describe('sync scheduled jobs', () => {
     testNumber += 1;
     job = `test.job-${testNumber}`;
     testApp.syncConfig.jobs.leaseMs = 2_000;
+    testApp.syncConfig.jobs.intervalOverridesMs = {};
   });
 
   async function runs(): Promise<JobRun[]> {
@@ -165,6 +166,30 @@ describe('sync scheduled jobs', () => {
         expect(run.status).toBe('succeeded');
         expect(new Date(run.tick).getTime() % 200).toBe(0);
       }
+    });
+
+    it('runs a job at its SYNC_JOB_INTERVALS interval', async () => {
+      const scheduler = testApp.app.get(SyncScheduler);
+      let calls = 0;
+      scheduler.register({ name: job, schedule: { dailyAt: { hour: 1, minute: 0 } }, run: async () => void calls++ });
+      testApp.syncConfig.jobs.intervalOverridesMs = { [job]: 200 };
+      scheduler.start();
+      await sleep(1100);
+      await scheduler.beforeApplicationShutdown();
+
+      // About five slots pass, where the daily schedule would give none.
+      const recorded = await runs();
+      expect(recorded.length).toBeGreaterThanOrEqual(3);
+      expect(calls).toBe(recorded.length);
+      for (const run of recorded) expect(new Date(run.tick).getTime() % 200).toBe(0);
+    });
+
+    it('refuses to start with an unknown job in SYNC_JOB_INTERVALS', async () => {
+      const scheduler = testApp.app.get(SyncScheduler);
+      testApp.syncConfig.jobs.intervalOverridesMs = { 'support.pull-isues': 60_000 };
+
+      expect(() => scheduler.start()).toThrow('SYNC_JOB_INTERVALS names unknown jobs: support.pull-isues. Scheduled jobs are: support.pull-issues');
+      await scheduler.beforeApplicationShutdown();
     });
 
     it('runs a job on demand through the tick guard', async () => {
