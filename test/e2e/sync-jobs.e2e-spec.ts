@@ -75,6 +75,22 @@ describe('sync scheduled jobs', () => {
     expect(await runner.run(job, 'tick-1', async () => undefined)).toEqual({ status: 'skipped', reason: 'already_ran' });
   });
 
+  it('reports a run it cannot record as failed', async () => {
+    let calls = 0;
+    await testApp.dataSource.query('ALTER TABLE sync_job_runs RENAME TO sync_job_runs_unavailable');
+    let outcome;
+    try {
+      outcome = await runner.run(job, 'tick-1', async () => void calls++);
+    } finally {
+      await testApp.dataSource.query('ALTER TABLE sync_job_runs_unavailable RENAME TO sync_job_runs');
+    }
+
+    expect(outcome).toEqual({ status: 'failed', error: 'relation "sync_job_runs" does not exist' });
+    expect(calls).toBe(0);
+    expect(await runner.run(job, 'tick-1', async () => void calls++)).toEqual({ status: 'succeeded', counts: {} });
+    expect(calls).toBe(1);
+  });
+
   it('closes a run left by a dead replica', async () => {
     await insertRun('tick-1', 'dead-replica', -10);
 

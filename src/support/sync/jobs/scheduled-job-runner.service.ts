@@ -37,16 +37,28 @@ export class ScheduledJobRunner {
     private readonly metrics: SyncMetrics,
   ) {}
 
+  /**
+   * Never rejects: an error of the lock or of the run's bookkeeping, such as an unreachable
+   * database, is logged and returned as a failed outcome. Schedulers call this from timers,
+   * where a rejection would be unhandled and end the process.
+   */
   async run(jobName: string, tick: string, work: () => Promise<JobCounts | void>): Promise<JobRunOutcome> {
-    const locked = await withTryAdvisoryLock(this.dataSource, `deskbridge:sync-job:${jobName}`, () =>
-      this.runLocked(jobName, tick, work),
-    );
-    if (!locked.acquired) {
-      this.logger.debug(`Job ${jobName} tick ${tick} skipped: another replica holds its lock`);
-      this.metrics.jobRuns.inc({ job: jobName, status: 'skipped' });
-      return { status: 'skipped', reason: 'locked' };
+    try {
+      const locked = await withTryAdvisoryLock(this.dataSource, `deskbridge:sync-job:${jobName}`, () =>
+        this.runLocked(jobName, tick, work),
+      );
+      if (!locked.acquired) {
+        this.logger.debug(`Job ${jobName} tick ${tick} skipped: another replica holds its lock`);
+        this.metrics.jobRuns.inc({ job: jobName, status: 'skipped' });
+        return { status: 'skipped', reason: 'locked' };
+      }
+      return locked.result;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.metrics.jobRuns.inc({ job: jobName, status: 'failed' });
+      this.logger.error(`Job ${jobName} tick ${tick} could not run: ${message}`, error);
+      return { status: 'failed', error: message };
     }
-    return locked.result;
   }
 
   private async runLocked(jobName: string, tick: string, work: () => Promise<JobCounts | void>): Promise<JobRunOutcome> {
