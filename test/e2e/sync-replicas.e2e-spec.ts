@@ -304,4 +304,27 @@ describeOnPostgres('sync on three app processes (PostgreSQL only; embedded PGlit
       issueKeys.flatMap((key) => [`Agent reply on ${key} before the pull`, `Agent reply on ${key} during the pull`]).sort(),
     );
   });
+
+  it('keeps the replicas running when job bookkeeping fails', async () => {
+    const survivors = [...replicas.values()].filter((replica) => replica.child.exitCode === null && replica.child.signalCode === null);
+    expect(survivors).toHaveLength(REPLICA_IDS.length - 1);
+    const failures = () =>
+      survivors.flatMap((replica) => replica.logEntries()).filter((entry) => /^Job \S+ tick \S+ could not run: /.test(String(entry.msg)));
+    const failuresBefore = failures().length;
+
+    // Every replica's next job firing fails to record its run, as during a database outage.
+    await dataSource.query('ALTER TABLE sync_job_runs RENAME TO sync_job_runs_unavailable');
+    try {
+      await waitFor('a replica to log a job it could not run', () => failures().length > failuresBefore);
+    } finally {
+      await dataSource.query('ALTER TABLE sync_job_runs_unavailable RENAME TO sync_job_runs');
+    }
+    const restoredAt = new Date();
+    await waitFor('every job to run again', async () => {
+      const runs = await jobRuns(restoredAt);
+      return JOB_NAMES.every((name) => runs.some((run) => run.job_name === name && run.status === 'succeeded'));
+    });
+
+    for (const replica of survivors) expect({ exitCode: replica.child.exitCode, signal: replica.child.signalCode }).toEqual({ exitCode: null, signal: null });
+  });
 });
