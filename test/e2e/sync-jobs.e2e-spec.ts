@@ -91,6 +91,22 @@ describe('sync scheduled jobs', () => {
     expect(calls).toBe(1);
   });
 
+  it('keeps the record another replica wrote over a silent run', async () => {
+    const outcome = await runner.run(job, 'tick-1', async () => {
+      // What the next replica writes when this run's lease expired while it was frozen.
+      await testApp.dataSource.query(
+        `UPDATE sync_job_runs SET status = 'abandoned', finished_at = now(), error = 'closed by replica-b' WHERE job_name = $1`,
+        [job],
+      );
+      return { pulled: 1 };
+    });
+
+    expect(outcome).toEqual({ status: 'succeeded', counts: { pulled: 1 } });
+    const [run] = await runs();
+    expect(run.status).toBe('abandoned');
+    expect(run.error).toBe('closed by replica-b');
+  });
+
   it('closes a run left by a dead replica', async () => {
     await insertRun('tick-1', 'dead-replica', -10);
 
