@@ -305,11 +305,59 @@ describeOnPostgres('sync on three app processes (PostgreSQL only; embedded PGlit
     );
   });
 
+  it('runs a pull again while its replica is frozen mid-run', async () => {
+    const phaseStart = Date.now();
+    const slowIssueId = fake.issueRecord(issueKeys[1])!.id;
+    // The latency only keeps the pull busy long enough to freeze its process there.
+    fake.addFault({ method: 'GET', path: new RegExp(`^/rest/api/2/issue/${slowIssueId}/comment$`), latencyMs: 3_000, times: 1 });
+    await waitFor('a pull to reach the slow issue', () =>
+      fake.requests().some((request) => request.receivedAt >= phaseStart && request.path === `/rest/api/2/issue/${slowIssueId}/comment`),
+    );
+    const [holder] = (await dataSource.query(
+      `SELECT tick, replica_id FROM sync_job_runs WHERE job_name = 'support.pull-issues' AND status = 'started' AND started_at >= $1`,
+      [new Date(phaseStart - JOB_INTERVAL_MS)],
+    )) as JobRunRow[];
+    expect(holder).toBeDefined();
+
+    // SIGSTOP models a replica that hangs: its connections stay open, so PostgreSQL keeps
+    // its session and advisory lock, but it sends no heartbeat.
+    const frozen = replicas.get(holder.replica_id)!;
+    frozen.child.kill('SIGSTOP');
+    const frozenAt = new Date();
+    for (const key of issueKeys) fake.comment({ issue: key, body: `Agent reply on ${key} while a replica is frozen` });
+
+    const expected = remoteCommentIds();
+    expect(expected).toHaveLength(ISSUE_COUNT * 3);
+    try {
+      await waitFor(
+        'another replica to pull every comment',
+        async () => (await localCommentIds()).length >= expected.length,
+        JOB_LEASE_SECONDS * 1000 + 20_000,
+      );
+      expect(await localCommentIds()).toEqual(expected);
+      const rescuers = (await jobRuns(frozenAt)).filter((run) => run.job_name === 'support.pull-issues' && run.status === 'succeeded');
+      expect(rescuers.map((run) => run.replica_id)).not.toContain(holder.replica_id);
+      const [frozenRun] = await dataSource.query(`SELECT status FROM sync_job_runs WHERE job_name = 'support.pull-issues' AND tick = $1`, [holder.tick]);
+      expect(frozenRun.status).toBe('abandoned');
+    } finally {
+      frozen.child.kill('SIGCONT');
+    }
+
+    // Resumed, the replica ends its stale run without reviving it or duplicating anything.
+    await waitFor('the resumed replica to end its stale run', () =>
+      frozen.logEntries().some((entry) => String(entry.msg).startsWith(`Job support.pull-issues tick ${holder.tick} `) && !String(entry.msg).includes(' started on ')),
+    );
+    expect({ exitCode: frozen.child.exitCode, signal: frozen.child.signalCode }).toEqual({ exitCode: null, signal: null });
+    const [afterResume] = await dataSource.query(`SELECT status FROM sync_job_runs WHERE job_name = 'support.pull-issues' AND tick = $1`, [holder.tick]);
+    expect(afterResume.status).toBe('abandoned');
+    expect(await localCommentIds()).toEqual(expected);
+  });
+
   it('keeps the replicas running when job bookkeeping fails', async () => {
     const survivors = [...replicas.values()].filter((replica) => replica.child.exitCode === null && replica.child.signalCode === null);
     expect(survivors).toHaveLength(REPLICA_IDS.length - 1);
     const failures = () =>
-      survivors.flatMap((replica) => replica.logEntries()).filter((entry) => /^Job \S+ tick \S+ could not run: /.test(String(entry.msg)));
+      survivors.flatMap((replica) => replica.logEntries()).filter((entry) => /^Job \S+ tick \S+ failed in its lock or run record: /.test(String(entry.msg)));
     const failuresBefore = failures().length;
 
     // Every replica's next job firing fails to record its run, as during a database outage.
