@@ -1,15 +1,15 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import { Client } from 'pg';
 
 import { EmbeddedDatabase } from '../../src/database/embedded-database';
+import { buildApp, PROJECT_ROOT as ROOT } from '../support/app-process';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-const ROOT = resolve(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const PASSWORD = 'staff-password-1';
 
@@ -63,10 +63,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
   return condition();
 }
 
-beforeAll(() => {
-  const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
-}, 120_000);
+beforeAll(() => buildApp(), 120_000);
 
 describe('cli arguments', () => {
   it('lists the commands with --help', async () => {

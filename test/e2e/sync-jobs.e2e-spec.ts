@@ -24,6 +24,7 @@ describe('sync scheduled jobs', () => {
     testNumber += 1;
     job = `test.job-${testNumber}`;
     testApp.syncConfig.jobs.leaseMs = 2_000;
+    testApp.syncConfig.jobs.intervalOverridesMs = {};
   });
 
   async function runs(): Promise<JobRun[]> {
@@ -72,6 +73,38 @@ describe('sync scheduled jobs', () => {
     expect(run.status).toBe('failed');
     expect(run.error).toBe('Backend is down');
     expect(await runner.run(job, 'tick-1', async () => undefined)).toEqual({ status: 'skipped', reason: 'already_ran' });
+  });
+
+  it('reports a run it cannot record as failed', async () => {
+    let calls = 0;
+    await testApp.dataSource.query('ALTER TABLE sync_job_runs RENAME TO sync_job_runs_unavailable');
+    let outcome;
+    try {
+      outcome = await runner.run(job, 'tick-1', async () => void calls++);
+    } finally {
+      await testApp.dataSource.query('ALTER TABLE sync_job_runs_unavailable RENAME TO sync_job_runs');
+    }
+
+    expect(outcome).toEqual({ status: 'failed', error: 'relation "sync_job_runs" does not exist' });
+    expect(calls).toBe(0);
+    expect(await runner.run(job, 'tick-1', async () => void calls++)).toEqual({ status: 'succeeded', counts: {} });
+    expect(calls).toBe(1);
+  });
+
+  it('keeps the record another replica wrote over a silent run', async () => {
+    const outcome = await runner.run(job, 'tick-1', async () => {
+      // What the next replica writes when this run's lease expired while it was frozen.
+      await testApp.dataSource.query(
+        `UPDATE sync_job_runs SET status = 'abandoned', finished_at = now(), error = 'closed by replica-b' WHERE job_name = $1`,
+        [job],
+      );
+      return { pulled: 1 };
+    });
+
+    expect(outcome).toEqual({ status: 'succeeded', counts: { pulled: 1 } });
+    const [run] = await runs();
+    expect(run.status).toBe('abandoned');
+    expect(run.error).toBe('closed by replica-b');
   });
 
   it('closes a run left by a dead replica', async () => {
@@ -165,6 +198,30 @@ describe('sync scheduled jobs', () => {
         expect(run.status).toBe('succeeded');
         expect(new Date(run.tick).getTime() % 200).toBe(0);
       }
+    });
+
+    it('runs a job at its SYNC_JOB_INTERVALS interval', async () => {
+      const scheduler = testApp.app.get(SyncScheduler);
+      let calls = 0;
+      scheduler.register({ name: job, schedule: { dailyAt: { hour: 1, minute: 0 } }, run: async () => void calls++ });
+      testApp.syncConfig.jobs.intervalOverridesMs = { [job]: 200 };
+      scheduler.start();
+      await sleep(1100);
+      await scheduler.beforeApplicationShutdown();
+
+      // About five slots pass, where the daily schedule would give none.
+      const recorded = await runs();
+      expect(recorded.length).toBeGreaterThanOrEqual(3);
+      expect(calls).toBe(recorded.length);
+      for (const run of recorded) expect(new Date(run.tick).getTime() % 200).toBe(0);
+    });
+
+    it('refuses to start with an unknown job in SYNC_JOB_INTERVALS', async () => {
+      const scheduler = testApp.app.get(SyncScheduler);
+      testApp.syncConfig.jobs.intervalOverridesMs = { 'support.pull-isues': 60_000 };
+
+      expect(() => scheduler.start()).toThrow('SYNC_JOB_INTERVALS names unknown jobs: support.pull-isues. Scheduled jobs are: support.pull-issues');
+      await scheduler.beforeApplicationShutdown();
     });
 
     it('runs a job on demand through the tick guard', async () => {

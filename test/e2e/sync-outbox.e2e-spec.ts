@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { formatUuid } from '../../src/common/http/uuid';
 import { LOCAL_CHANGE, remoteChange, runWithChangeContext } from '../../src/support/sync/common/change-origin';
 import { contentHash } from '../../src/support/sync/common/content-hash';
 import { RemoteError } from '../../src/support/sync/common/remote-error';
@@ -562,6 +563,18 @@ describe('sync outbox', () => {
         expect.objectContaining({ pending: 2, in_progress: 0, dead: 1, depth: 2, oldest_pending_age_seconds: expect.any(Number) }),
       );
       expect(response.body.replica_id).toBe('test-replica');
+      const [dead] = await testApp.dataSource.getRepository(OutboxEntry).findBy({ backendName: backend, status: 'dead' });
+      expect(status.outbox.dead_rows).toEqual([
+        {
+          url: expect.stringMatching(new RegExp(`/api/support-sync-outbox/${formatUuid(dead.uuid)}/$`)),
+          uuid: formatUuid(dead.uuid),
+          issue_uuid: formatUuid(dead.issueUuid!),
+          operation: dead.operation,
+          attempts: 1,
+          last_error: 'HTTP 400: Bad request',
+          modified: dead.modified.toISOString(),
+        },
+      ]);
 
       // The gauges reuse a status snapshot for up to a second, so an earlier test's scrape
       // may still be served; scrape until the gauges list this test's backend. (The attempt

@@ -10,7 +10,7 @@ import { InboxWorker } from '../../src/support/sync/inbox/inbox-worker.service';
 import { InboxService } from '../../src/support/sync/inbox/inbox.service';
 import { OutboxWorker } from '../../src/support/sync/outbox/outbox-worker.service';
 import { PullRunner } from '../../src/support/sync/pull/pull-runner.service';
-import { SYNC_CONFIG } from '../../src/support/sync/sync.config';
+import { SYNC_CONFIG, SyncConfig } from '../../src/support/sync/sync.config';
 import { INTEGRATION_EMAIL, INTEGRATION_TOKEN, type FakeJira } from '../fakes/jira';
 import { createCustomer, createProject, createStaff, createUser, grantRole, UserWithToken } from './factories';
 import { makeEverythingDue, syncTestConfig } from './sync-test-app';
@@ -32,9 +32,9 @@ export interface JiraSyncWorld {
   project: Project;
 }
 
-/** Boots the app with test sync timings, listening on 127.0.0.1. */
-export async function startJiraSyncWorld(): Promise<JiraSyncWorld> {
-  const testApp = await createTestApp({ configure: (builder) => builder.overrideProvider(SYNC_CONFIG).useValue(syncTestConfig()) });
+/** Boots the app with `config` (test sync timings by default), listening on 127.0.0.1. */
+export async function startJiraSyncWorld(config: SyncConfig = syncTestConfig()): Promise<JiraSyncWorld> {
+  const testApp = await createTestApp({ configure: (builder) => builder.overrideProvider(SYNC_CONFIG).useValue(config) });
   await testApp.app.listen(0, '127.0.0.1');
   const port = (testApp.app.getHttpServer().address() as AddressInfo).port;
   const dataSource = testApp.dataSource;

@@ -37,4 +37,29 @@ describe('loadSyncConfig', () => {
       'SYNC_OUTBOX_LEASE_SECONDS must be above SYNC_DELIVERY_TIMEOUT_SECONDS',
     );
   });
+
+  it('reads job intervals in seconds', () => {
+    const config = loadSyncConfig({ SYNC_JOB_INTERVALS: ' support.pull-issues=2, sync.cleanup=1.5 ,' });
+    expect(config.jobs.intervalOverridesMs).toEqual({ 'support.pull-issues': 2000, 'sync.cleanup': 1500 });
+  });
+
+  it('keeps job schedules without SYNC_JOB_INTERVALS', () => {
+    expect(loadSyncConfig({}).jobs.intervalOverridesMs).toEqual({});
+  });
+
+  it('lists every invalid job interval', () => {
+    try {
+      loadSyncConfig({ SYNC_JOB_INTERVALS: 'support.pull-issues, sync.cleanup=0.5, =3, a=2, a=3, b=soon' });
+      throw new Error('expected a ConfigValidationError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigValidationError);
+      expect((error as ConfigValidationError).problems).toEqual([
+        'SYNC_JOB_INTERVALS entries must look like <job name>=<seconds>, got "support.pull-issues"',
+        'SYNC_JOB_INTERVALS: the interval of sync.cleanup must be a number of seconds >= 1, got "0.5"',
+        'SYNC_JOB_INTERVALS entries must look like <job name>=<seconds>, got "=3"',
+        'SYNC_JOB_INTERVALS names a more than once',
+        'SYNC_JOB_INTERVALS: the interval of b must be a number of seconds >= 1, got "soon"',
+      ]);
+    }
+  });
 });

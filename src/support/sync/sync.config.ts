@@ -56,6 +56,11 @@ export interface SyncConfig {
   jobs: {
     /** A job run not heartbeating for this long is taken as abandoned by a dead replica. */
     leaseMs: number;
+    /**
+     * Fixed intervals in milliseconds by job name, replacing those jobs' own schedules.
+     * Absent or empty: every job keeps its own schedule.
+     */
+    intervalOverridesMs?: Readonly<Record<string, number>>;
   };
   retention: {
     outboxDays: number;
@@ -128,7 +133,10 @@ export function loadSyncConfig(env: NodeJS.ProcessEnv = process.env): SyncConfig
       reconcileGraceMs: seconds('SYNC_RECONCILE_GRACE_SECONDS', 600, 0),
       reconcileMaxGoneRatio: number('SYNC_RECONCILE_MAX_GONE_RATIO', 0.5, 0, false),
     },
-    jobs: { leaseMs: seconds('SYNC_JOB_LEASE_SECONDS', 300, 1) },
+    jobs: {
+      leaseMs: seconds('SYNC_JOB_LEASE_SECONDS', 300, 1),
+      intervalOverridesMs: parseJobIntervals(env.SYNC_JOB_INTERVALS, problems),
+    },
     retention: {
       outboxDays: number('SYNC_OUTBOX_RETENTION_DAYS', 14, 1),
       inboxDays: number('SYNC_INBOX_RETENTION_DAYS', 30, 1),
@@ -150,4 +158,35 @@ export function loadSyncConfig(env: NodeJS.ProcessEnv = process.env): SyncConfig
 
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;
+}
+
+/** Smallest interval `SYNC_JOB_INTERVALS` accepts, in seconds. */
+const MIN_JOB_INTERVAL_SECONDS = 1;
+
+/**
+ * Parses `SYNC_JOB_INTERVALS`, a comma-separated list of `<job name>=<seconds>` such as
+ * `support.pull-support-users=3600,sync.cleanup=86400`. Problems are appended to `problems`.
+ * Whether each name is a registered job is checked when the scheduler starts.
+ */
+function parseJobIntervals(raw: string | undefined, problems: string[]): Record<string, number> {
+  const intervals: Record<string, number> = {};
+  if (raw === undefined || raw.trim() === '') return intervals;
+  for (const entry of raw.split(',')) {
+    const text = entry.trim();
+    if (text === '') continue;
+    const separator = text.indexOf('=');
+    const name = separator === -1 ? '' : text.slice(0, separator).trim();
+    const value = separator === -1 ? '' : text.slice(separator + 1).trim();
+    const seconds = Number(value);
+    if (name === '' || value === '') {
+      problems.push(`SYNC_JOB_INTERVALS entries must look like <job name>=<seconds>, got "${text}"`);
+    } else if (!Number.isFinite(seconds) || seconds < MIN_JOB_INTERVAL_SECONDS) {
+      problems.push(`SYNC_JOB_INTERVALS: the interval of ${name} must be a number of seconds >= ${MIN_JOB_INTERVAL_SECONDS}, got "${value}"`);
+    } else if (Object.hasOwn(intervals, name)) {
+      problems.push(`SYNC_JOB_INTERVALS names ${name} more than once`);
+    } else {
+      intervals[name] = Math.round(seconds * 1000);
+    }
+  }
+  return intervals;
 }

@@ -25,7 +25,10 @@ export type JobRunOutcome =
  *
  * The running replica extends the run's lease while it works. A run left `started` with
  * an expired lease belongs to a replica that died: the next run of the job marks it
- * `abandoned`, or takes it over when it is the same tick.
+ * `abandoned`, or takes it over when it is the same tick. A replica that froze or lost
+ * the database keeps its session open, so on PostgreSQL 14 and later the server ends
+ * the lock's session after a lease without keep-alive queries, and the next replica
+ * gets the lock.
  */
 @Injectable()
 export class ScheduledJobRunner {
@@ -37,16 +40,29 @@ export class ScheduledJobRunner {
     private readonly metrics: SyncMetrics,
   ) {}
 
+  /**
+   * Never rejects: an error of the lock or of the run's bookkeeping, such as an unreachable
+   * database, is logged and returned as a failed outcome. Schedulers call this from timers,
+   * where a rejection would be unhandled and end the process.
+   */
   async run(jobName: string, tick: string, work: () => Promise<JobCounts | void>): Promise<JobRunOutcome> {
-    const locked = await withTryAdvisoryLock(this.dataSource, `deskbridge:sync-job:${jobName}`, () =>
-      this.runLocked(jobName, tick, work),
-    );
-    if (!locked.acquired) {
-      this.logger.debug(`Job ${jobName} tick ${tick} skipped: another replica holds its lock`);
-      this.metrics.jobRuns.inc({ job: jobName, status: 'skipped' });
-      return { status: 'skipped', reason: 'locked' };
+    try {
+      // A replica that stops heartbeating loses the lock together with the run's lease.
+      const locked = await withTryAdvisoryLock(this.dataSource, `deskbridge:sync-job:${jobName}`, () => this.runLocked(jobName, tick, work), {
+        releaseAfterSilenceMs: this.config.jobs.leaseMs,
+      });
+      if (!locked.acquired) {
+        this.logger.debug(`Job ${jobName} tick ${tick} skipped: another replica holds its lock`);
+        this.metrics.jobRuns.inc({ job: jobName, status: 'skipped' });
+        return { status: 'skipped', reason: 'locked' };
+      }
+      return locked.result;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.metrics.jobRuns.inc({ job: jobName, status: 'failed' });
+      this.logger.error(`Job ${jobName} tick ${tick} failed in its lock or run record: ${message}`, error);
+      return { status: 'failed', error: message };
     }
-    return locked.result;
   }
 
   private async runLocked(jobName: string, tick: string, work: () => Promise<JobCounts | void>): Promise<JobRunOutcome> {
@@ -63,13 +79,13 @@ export class ScheduledJobRunner {
     const heartbeat = setInterval(() => void this.extendLease(runId, jobName), Math.max(10, Math.floor(this.config.jobs.leaseMs / 3)));
     try {
       const counts = (await work()) ?? {};
-      await this.finish(runId, 'succeeded', counts, null);
+      const recorded = await this.finish(runId, jobName, tick, 'succeeded', counts, null);
       this.metrics.jobRuns.inc({ job: jobName, status: 'succeeded' });
-      this.logger.log(`Job ${jobName} tick ${tick} finished in ${Date.now() - startedAt} ms: ${formatCounts(counts)}`);
+      if (recorded) this.logger.log(`Job ${jobName} tick ${tick} finished in ${Date.now() - startedAt} ms: ${formatCounts(counts)}`);
       return { status: 'succeeded', counts };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await this.finish(runId, 'failed', {}, message).catch((finishError: unknown) =>
+      await this.finish(runId, jobName, tick, 'failed', {}, message).catch((finishError: unknown) =>
         this.logger.error(`Recording the failure of job ${jobName} tick ${tick} failed`, finishError),
       );
       this.metrics.jobRuns.inc({ job: jobName, status: 'failed' });
@@ -135,11 +151,33 @@ export class ScheduledJobRunner {
     }
   }
 
-  private async finish(runId: number, status: 'succeeded' | 'failed', counts: JobCounts, error: string | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE sync_job_runs SET status = $2, finished_at = now(), counts = $3, error = $4 WHERE id = $1 AND replica_id = $5`,
+  /**
+   * Records the end of the run and returns true. While this replica was silent (frozen or
+   * cut off from the database), another one may have closed the run as abandoned or taken
+   * its tick over. That record then stays and this returns false, because this replica
+   * worked on without the lock after its lease ended.
+   */
+  private async finish(
+    runId: number,
+    jobName: string,
+    tick: string,
+    status: 'succeeded' | 'failed',
+    counts: JobCounts,
+    error: string | null,
+  ): Promise<boolean> {
+    const rows = await queryRows(
+      this.dataSource,
+      `UPDATE sync_job_runs SET status = $2, finished_at = now(), counts = $3, error = $4
+       WHERE id = $1 AND replica_id = $5 AND status = 'started'
+       RETURNING id`,
       [runId, status, JSON.stringify(counts), error, this.config.replicaId],
     );
+    if (rows.length === 1) return true;
+    this.logger.warn(
+      `Job ${jobName} tick ${tick} ended (${status}: ${error ?? formatCounts(counts)}) after its lease expired and another replica ` +
+        `closed or took over the run; its record was left as that replica wrote it`,
+    );
+    return false;
   }
 }
 

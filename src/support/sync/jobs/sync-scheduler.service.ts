@@ -22,6 +22,8 @@ export interface ScheduledJobDefinition {
  * Arms the timers of scheduled jobs through `SchedulerRegistry` (as `sync:<job name>`)
  * and runs each firing through `ScheduledJobRunner`, so a tick runs once across replicas.
  * Timers are armed on bootstrap when `jobsEnabled`; jobs registered later are armed at once.
+ * A job named in `jobs.intervalOverridesMs` (`SYNC_JOB_INTERVALS`) runs at that fixed
+ * interval instead of its own schedule.
  */
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -50,12 +52,20 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     if (this.config.jobsEnabled) this.start();
   }
 
-  /** Arms the timers of every registered job; later registrations are armed as they come. */
+  /**
+   * Arms the timers of every registered job; later registrations are armed as they come.
+   * Throws when `SYNC_JOB_INTERVALS` names a job that is not registered, so a misspelt
+   * name stops the boot instead of leaving that job on its default schedule.
+   */
   start(): void {
     if (this.armed) return;
+    const unknown = Object.keys(this.intervalOverrides()).filter((name) => !this.jobs.has(name));
+    if (unknown.length > 0) {
+      throw new Error(`SYNC_JOB_INTERVALS names unknown jobs: ${unknown.join(', ')}. Scheduled jobs are: ${this.jobNames().join(', ')}`);
+    }
     this.armed = true;
     for (const job of this.jobs.values()) this.arm(job);
-    this.logger.log(`Scheduled jobs armed on replica ${this.config.replicaId}: ${this.jobNames().join(', ') || 'none'}`);
+    this.logger.log(`Scheduled jobs armed on replica ${this.config.replicaId}: ${this.jobNames().map((name) => this.describeJob(name)).join(', ') || 'none'}`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -84,20 +94,41 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     // Node may fire a timer a millisecond before its planned time; planning from just
     // after the previous slot keeps that slot from being planned twice.
     const now = new Date(Math.max(Date.now(), after ? after.getTime() + 1 : 0));
+    const schedule = this.scheduleOf(job);
     let delayMs: number;
     let tick: string;
-    if ('everyMs' in job.schedule) {
-      const intervalMs = job.schedule.everyMs();
+    if ('everyMs' in schedule) {
+      const intervalMs = schedule.everyMs();
       delayMs = msUntilNextInterval(now, intervalMs);
       tick = intervalTick(new Date(now.getTime() + delayMs), intervalMs);
     } else {
-      const { hour, minute } = job.schedule.dailyAt;
+      const { hour, minute } = schedule.dailyAt;
       delayMs = msUntilNextDaily(now, hour, minute);
       tick = dailyTick(new Date(now.getTime() + delayMs), hour, minute);
     }
     const plannedAt = new Date(now.getTime() + delayMs);
     const timer = setTimeout(() => this.onTimer(job, tick, plannedAt), Math.max(0, plannedAt.getTime() - Date.now()));
     this.registry.addTimeout(timerName(job.name), timer);
+  }
+
+  private intervalOverrides(): Readonly<Record<string, number>> {
+    return this.config.jobs.intervalOverridesMs ?? {};
+  }
+
+  private intervalOverrideOf(name: string): number | undefined {
+    const overrides = this.intervalOverrides();
+    return Object.hasOwn(overrides, name) ? overrides[name] : undefined;
+  }
+
+  private scheduleOf(job: ScheduledJobDefinition): JobSchedule {
+    const overrideMs = this.intervalOverrideOf(job.name);
+    return overrideMs === undefined ? job.schedule : { everyMs: () => overrideMs };
+  }
+
+  /** Names a job for the start-up log, with its interval when `SYNC_JOB_INTERVALS` sets one. */
+  private describeJob(name: string): string {
+    const overrideMs = this.intervalOverrideOf(name);
+    return overrideMs === undefined ? name : `${name} (every ${overrideMs / 1000} s from SYNC_JOB_INTERVALS)`;
   }
 
   private disarm(name: string): void {

@@ -178,6 +178,22 @@ export class OutboxRepository {
     }));
   }
 
+  /** Returns the `limit` most recently parked dead rows of each backend, newest first. */
+  async latestDead(limit: number): Promise<OutboxEntry[]> {
+    const rows = await queryRows(
+      this.dataSource,
+      `SELECT * FROM (
+         SELECT o.*, row_number() OVER (PARTITION BY o.backend_name ORDER BY o.modified DESC, o.id DESC) AS position
+         FROM sync_outbox o
+         WHERE o.status = 'dead'
+       ) AS ranked
+       WHERE position <= $1
+       ORDER BY backend_name, position`,
+      [limit],
+    );
+    return rows.map(toOutboxEntry);
+  }
+
   /** Deletes delivered and discarded rows last changed before `before`; returns how many. */
   async deleteFinishedBefore(before: Date): Promise<number> {
     const rows = await queryRows(

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
+import { ApiUrls } from '../../../common/http/api-urls';
+import { formatUuid } from '../../../common/http/uuid';
 import type { User } from '../../../identity/users/user.entity';
 import { assertStaff } from '../common/staff-only';
 import { SyncStatusService } from './sync-status.service';
@@ -9,7 +11,7 @@ import { SyncStatusService } from './sync-status.service';
 export class SyncStatusViewService {
   constructor(private readonly status: SyncStatusService) {}
 
-  async render(user: User): Promise<Record<string, unknown>> {
+  async render(user: User, urls: ApiUrls): Promise<Record<string, unknown>> {
     assertStaff(user);
     const status = await this.status.snapshot();
     return {
@@ -24,6 +26,15 @@ export class SyncStatusViewService {
           dead: backend.outbox.dead,
           depth: backend.outbox.depth,
           oldest_pending_age_seconds: backend.outbox.oldestPendingAgeSeconds,
+          dead_rows: backend.outbox.deadRows.map((row) => ({
+            url: urls.detail('support-sync-outbox', row.uuid),
+            uuid: formatUuid(row.uuid),
+            issue_uuid: row.issueUuid ? formatUuid(row.issueUuid) : null,
+            operation: row.operation,
+            attempts: row.attempts,
+            last_error: row.lastError,
+            modified: row.modified,
+          })),
         },
         circuit: {
           state: backend.circuit.state,

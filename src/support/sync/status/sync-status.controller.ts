@@ -2,6 +2,8 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentUser } from '../../../common/auth/auth.decorators';
+import { ApiUrls } from '../../../common/http/api-urls';
+import { Urls } from '../../../common/http/pagination';
 import type { User } from '../../../identity/users/user.entity';
 import { SyncStatusViewService } from './sync-status-view.service';
 
@@ -12,7 +14,7 @@ export class SyncStatusController {
 
   @Get()
   @ApiOperation({ operationId: 'support_sync_status', summary: 'Sync health per backend (staff only)' })
-  status(@CurrentUser() user: User) {
-    return this.view.render(user);
+  status(@CurrentUser() user: User, @Urls() urls: ApiUrls) {
+    return this.view.render(user, urls);
   }
 }

@@ -9,17 +9,29 @@ import { InboxRepository } from '../inbox/inbox.repository';
 import { JobRun } from '../jobs/job-run.entity';
 import { CircuitBreakers, CircuitSnapshot } from '../outbox/circuit-breakers.service';
 import { OutboxDelivererRegistry } from '../outbox/outbox-deliverer';
+import { OutboxEntry } from '../outbox/outbox-entry.entity';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { RemotePullerRegistry } from '../pull/remote-puller';
 import { SyncWatermark } from '../pull/sync-watermark.entity';
 import { WatermarksRepository } from '../pull/watermarks.repository';
 import { SYNC_CONFIG, SyncConfig } from '../sync.config';
 
+/** Dead rows listed per backend in the status, the most recently parked first. */
+export const DEAD_ROWS_SHOWN = 10;
+
 export interface BackendSyncStatus {
   backendName: string;
   delivererRegistered: boolean;
   processorRegistered: boolean;
-  outbox: { pending: number; inProgress: number; dead: number; depth: number; oldestPendingAgeSeconds: number | null };
+  outbox: {
+    pending: number;
+    inProgress: number;
+    dead: number;
+    depth: number;
+    oldestPendingAgeSeconds: number | null;
+    /** At most `DEAD_ROWS_SHOWN` dead rows, each with the error that parked it. */
+    deadRows: OutboxEntry[];
+  };
   circuit: CircuitSnapshot;
   inbox: { pending: number; failed: number; backlog: number; oldestBacklogAgeSeconds: number | null };
   pulls: SyncWatermark[];
@@ -49,8 +61,9 @@ export class SyncStatusService {
   ) {}
 
   async snapshot(): Promise<SyncStatus> {
-    const [depth, backlog, watermarks, jobs] = await Promise.all([
+    const [depth, deadRows, backlog, watermarks, jobs] = await Promise.all([
       this.outbox.depth(),
+      this.outbox.latestDead(DEAD_ROWS_SHOWN),
       this.inbox.backlog(),
       this.watermarks.list(),
       this.latestJobRuns(),
@@ -90,6 +103,7 @@ export class SyncStatusService {
           dead: count('dead'),
           depth: count('pending') + count('in_progress'),
           oldestPendingAgeSeconds: ageSeconds(open.map((row) => row.oldestCreated)),
+          deadRows: deadRows.filter((row) => row.backendName === backendName),
         },
         circuit: this.breakers.snapshot(backendName),
         inbox: {
