@@ -361,6 +361,14 @@ describe('sync inbox', () => {
       await testApp.http().post(`/api/support-sync-deliveries/${randomUUID()}/replay/`).set('Authorization', user.auth).expect(403);
       await testApp.http().post(`/api/support-sync-deliveries/${randomUUID()}/replay/`).set('Authorization', staff.auth).expect(404);
     });
+
+    it('rejects non-staff before checking the body', async () => {
+      const user = await createUser(testApp.dataSource, { isSupport: true });
+
+      const response = await testApp.http().post('/api/support-sync-deliveries/replay/').set('Authorization', user.auth).send({}).expect(403);
+
+      expect(response.body).toEqual({ detail: 'You do not have permission to perform this action.' });
+    });
   });
 });
 

@@ -1,14 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentUser } from '../../../common/auth/auth.decorators';
 import { ApiUrls } from '../../../common/http/api-urls';
 import { Pagination, Paginator, Urls } from '../../../common/http/pagination';
 import type { User } from '../../../identity/users/user.entity';
+import { StaffOnlyGuard } from '../../common/staff-only.guard';
 import { DeliveriesAdminService } from './deliveries-admin.service';
 import { DeliveriesQueryDto } from './dto/deliveries-query.dto';
 import { ReplayDeliveriesDto } from './dto/replay-deliveries.dto';
 
+@UseGuards(StaffOnlyGuard)
 @ApiTags('support-sync')
 @Controller('api/support-sync-deliveries')
 export class DeliveriesController {

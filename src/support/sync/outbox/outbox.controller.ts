@@ -1,13 +1,15 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentUser } from '../../../common/auth/auth.decorators';
 import { ApiUrls } from '../../../common/http/api-urls';
 import { Pagination, Paginator, Urls } from '../../../common/http/pagination';
 import type { User } from '../../../identity/users/user.entity';
+import { StaffOnlyGuard } from '../../common/staff-only.guard';
 import { OutboxQueryDto } from './dto/outbox-query.dto';
 import { OutboxAdminService } from './outbox-admin.service';
 
+@UseGuards(StaffOnlyGuard)
 @ApiTags('support-sync')
 @Controller('api/support-sync-outbox')
 export class OutboxController {
