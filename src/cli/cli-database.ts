@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 import { Logger as NestLogger } from '@nestjs/common';
 import { DataSource, Logger as TypeormLogger } from 'typeorm';
 
@@ -74,4 +76,9 @@ export async function withCliDatabase<T>(work: (database: CliDatabase) => Promis
 /** Applies pending migrations first when MIGRATIONS_RUN is on (the default), as the server does at start. */
 export async function migrateIfEnabled({ dataSource, config }: CliDatabase): Promise<void> {
   if (config.migrationsRun) await runMigrationsLocked(dataSource);
+}
+
+/** Names the database a command used, so a "not found" can tell which one was searched. */
+export function databaseDescription(config: AppConfig): string {
+  return config.databaseUrl ? 'the PostgreSQL database of DATABASE_URL' : `the embedded database in ${resolve(config.dataDir)}`;
 }

@@ -225,7 +225,7 @@ describe('cli against a PostgreSQL URL', () => {
   it('reports an unknown user in drf_create_token', async () => {
     const result = await runCli(['drf_create_token', 'ghost'], target);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('ghost');
+    expect(result.stderr).toContain('no user named "ghost" in the PostgreSQL database of DATABASE_URL');
     expect(result.stdout).toBe('');
   });
 
@@ -271,6 +271,14 @@ describe('cli against an embedded DATA_DIR', () => {
     expect(token.code).toBe(0);
     expect(token.stdout).toMatch(/^[0-9a-f]{40}\n$/);
     expect(existsSync(join(dataDir, 'embedded.lock'))).toBe(false);
+  });
+
+  it('names the folder it searched for an unknown user', async () => {
+    const result = await runCli(['drf_create_token', 'ghost'], target);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`no user named "ghost" in the embedded database in ${dataDir}`);
+    expect(result.stderr).toContain("DATA_DIR or DATABASE_URL");
   });
 
   it('reverts, shows and reruns migrations', async () => {

@@ -1,6 +1,6 @@
 import { mintToken } from '../../identity/tokens/token-minting';
 import { User } from '../../identity/users/user.entity';
-import { migrateIfEnabled, withCliDatabase } from '../cli-database';
+import { databaseDescription, migrateIfEnabled, withCliDatabase } from '../cli-database';
 import { CliCommand, CliUsageError, parseCommandArgs } from '../cli-command';
 
 export const drfCreateTokenCommand: CliCommand = {
@@ -29,7 +29,10 @@ Options:
       await migrateIfEnabled(database);
       const user = await database.dataSource.getRepository(User).findOneBy({ username });
       if (!user) {
-        output.err(`drf_create_token: USERNAME: no user named "${username}"`);
+        output.err(
+          `drf_create_token: USERNAME: no user named "${username}" in ${databaseDescription(database.config)}; ` +
+            "run the command with the server's DATA_DIR or DATABASE_URL",
+        );
         return 1;
       }
       if (!user.isActive) {
