@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { FieldErrors, PermissionDeniedException, ValidationFailedException } from '../common/errors/app.exception';
+import { assertDictionary } from '../common/validation/drf-validation.pipe';
 import type { User } from '../identity/users/user.entity';
 import { coerceSettingValue } from './setting-definition';
 import { isSettingKey, SETTING_KEYS, SETTINGS, SettingsValues } from './settings.registry';
@@ -53,12 +54,7 @@ export class OverrideSettingsService {
    * skipped, and every invalid value is reported at once.
    */
   private parseChanges(body: unknown): SettingsChanges {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      let received: string = typeof body;
-      if (Array.isArray(body)) received = 'list';
-      if (body === null) received = 'null';
-      throw ValidationFailedException.nonField(`Invalid data. Expected a dictionary, but got ${received}.`);
-    }
+    assertDictionary(body);
 
     const changes: Record<string, unknown> = {};
     const errors: FieldErrors = {};

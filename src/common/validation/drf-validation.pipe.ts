@@ -75,19 +75,24 @@ export class DrfValidationPipe extends ValidationPipe {
     if (metadata.type === 'query' && value && typeof value === 'object') {
       value = dropEmptyParameters(value as Record<string, unknown>);
     }
-    if (metadata.type === 'body' && isDto(metadata.metatype)) {
+    if (metadata.type === 'body' && expectsObject(metadata.metatype)) {
       if (value === undefined) value = {};
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw ValidationFailedException.nonField(`Invalid data. Expected a dictionary, but got ${pythonTypeName(value)}.`);
-      }
+      assertDictionary(value);
     }
     return super.transform(value, metadata);
   }
 }
 
-/** Tells whether the parameter type is a DTO class rather than none or a built-in such as `Object`. */
-function isDto(metatype: ArgumentMetadata['metatype']): boolean {
-  return metatype !== undefined && ![Object, Array, String, Number, Boolean].includes(metatype as never);
+/** Tells whether the body parameter is typed as an object: a DTO class or a record, not a list or a primitive. */
+function expectsObject(metatype: ArgumentMetadata['metatype']): boolean {
+  return metatype !== undefined && ![Array, String, Number, Boolean].includes(metatype as never);
+}
+
+/** Rejects a request body that is not a JSON object, in DRF's words. */
+export function assertDictionary(value: unknown): asserts value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw ValidationFailedException.nonField(`Invalid data. Expected a dictionary, but got ${pythonTypeName(value)}.`);
+  }
 }
 
 /** Returns the Python type name DRF reports in "Expected a dictionary, but got ..." for a JSON value. */
