@@ -13,6 +13,9 @@ import { DeliveryResult, OutboxDeliverer, OutboxDelivererRegistry, OutboxDeliver
 import { OutboxEntry } from './outbox-entry.entity';
 import { AttemptKey, OutboxRepository } from './outbox.repository';
 
+/** Time kept free at the end of a claim's lease, so an attempt is recorded before another replica may claim the row. */
+const LEASE_MARGIN_MS = 1_000;
+
 /** Claims outbox rows and runs their delivery attempts; used by the worker loop and `deliverSoon`. */
 @Injectable()
 export class OutboxDeliveryService {
@@ -91,6 +94,7 @@ export class OutboxDeliveryService {
 
   private async attempt(deliverer: OutboxDeliverer, row: OutboxEntry): Promise<void> {
     const key: AttemptKey = { id: row.id, attempt: row.attempts };
+    const claimedAt = Date.now();
     const timeout = new AbortController();
     const timer = setTimeout(
       () => timeout.abort(new RemoteError(`Delivery timed out after ${this.config.outbox.deliveryTimeoutMs} ms`, { retryable: true })),
@@ -99,19 +103,40 @@ export class OutboxDeliveryService {
     const signal = AbortSignal.any([timeout.signal, this.shutdown.signal]);
     const delivery = toDelivery(row, signal);
     const startedAt = performance.now();
+    const push = this.push(deliverer, delivery);
 
     let outcome: { result: DeliveryResult; adopted: boolean };
     try {
-      outcome = await raceWithSignal(this.push(deliverer, delivery), signal);
+      outcome = await raceWithSignal(push, signal);
     } catch (error) {
-      await this.recordFailure(deliverer, delivery, key, asRemoteError(error), true);
-      return;
+      const late = timeout.signal.aborted && !this.shutdown.signal.aborted ? await this.awaitTimedOut(push, delivery, claimedAt) : undefined;
+      if (late?.status !== 'fulfilled') {
+        await this.recordFailure(deliverer, delivery, key, asRemoteError(late?.status === 'rejected' ? late.reason : error), true);
+        return;
+      }
+      outcome = late.value;
     } finally {
       clearTimeout(timer);
     }
 
     this.breakers.recordSuccess(row.backendName);
     await this.recordDelivered(deliverer, delivery, key, outcome.result, outcome.adopted, startedAt);
+  }
+
+  /**
+   * Waits for a push that outlived the delivery timeout until shortly before the claim's
+   * lease ends, and returns how it settled, or undefined if it still runs. The push may
+   * still reach the backend. A retry started before that would not find its object yet
+   * and would make it a second time.
+   */
+  private async awaitTimedOut<T>(push: Promise<T>, delivery: OutboxDelivery, claimedAt: number): Promise<PromiseSettledResult<T> | undefined> {
+    const waitMs = Math.max(0, claimedAt + this.config.outbox.leaseMs - LEASE_MARGIN_MS - Date.now());
+    this.logger.warn(
+      `Outbox row ${delivery.uuid} (${delivery.operation}) exceeded the delivery timeout of ${this.config.outbox.deliveryTimeoutMs} ms; ` +
+        `waiting up to ${waitMs} ms for it to finish before it may be retried`,
+    );
+    const settled = Promise.allSettled([push]).then(([result]) => result);
+    return waitAtMost(raceWithSignal(settled, this.shutdown.signal), waitMs).catch(() => undefined);
   }
 
   /** Adopts what an earlier attempt made, if anything, and otherwise pushes. */
