@@ -287,12 +287,12 @@ describe('sync outbox', () => {
 
     it('times out a hanging delivery and retries it', async () => {
       testApp.syncConfig.outbox.deliveryTimeoutMs = 50;
-      // The attempt waits for the hanging push until 1 s before the lease ends, here 200 ms.
-      testApp.syncConfig.outbox.leaseMs = 1_250;
-      remote.latencyMs = 600;
+      // The push keeps its row claimed for ten delivery timeouts, 500 ms here.
+      remote.latencyMs = 800;
       const [row] = await enqueue([{ issue: newIssue(), operation: 'issue.update', payload: { remoteId: 'R-missing' } }]);
 
       await worker.pollOnce();
+      await waitFor(async () => (await reload(row)).status !== 'in_progress');
 
       const stored = await reload(row);
       expect(stored.status).toBe('pending');
@@ -305,12 +305,28 @@ describe('sync outbox', () => {
       const [row] = await enqueue([{ issue: newIssue(), operation: 'issue.create' }]);
 
       await worker.pollOnce();
+      await waitFor(async () => (await reload(row)).status !== 'in_progress');
       await makeEverythingDue(testApp);
       await worker.drainUntilIdle();
 
       expect((await reload(row)).status).toBe('done');
       expect((await reload(row)).attempts).toBe(1);
       expect(remote.objects.size).toBe(1);
+      expect(remote.calls).toHaveLength(1);
+    });
+
+    it('keeps the claim of a slow push past its lease', async () => {
+      testApp.syncConfig.outbox.deliveryTimeoutMs = 50;
+      testApp.syncConfig.outbox.leaseMs = 150;
+      remote.latencyMs = 400;
+      const [row] = await enqueue([{ issue: newIssue(), operation: 'issue.create' }]);
+
+      await worker.pollOnce();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(await worker.pollOnce()).toBe(0);
+      await waitFor(async () => (await reload(row)).status !== 'in_progress');
+
+      expect((await reload(row)).status).toBe('done');
       expect(remote.calls).toHaveLength(1);
     });
 
@@ -321,6 +337,7 @@ describe('sync outbox', () => {
       const [row] = await enqueue([{ issue: newIssue(), operation: 'issue.create' }]);
 
       await worker.pollOnce();
+      await waitFor(async () => (await reload(row)).status !== 'in_progress');
 
       const stored = await reload(row);
       expect(stored.status).toBe('pending');
