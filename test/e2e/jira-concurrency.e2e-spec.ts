@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
+import { AtlassianBackendProvider } from '../../src/support/backends/atlassian/atlassian-backend.provider';
 import { AtlassianOutboxDeliverer } from '../../src/support/backends/atlassian/atlassian-outbox-deliverer';
 import { Comment } from '../../src/support/comments/comment.entity';
 import { SyncState } from '../../src/support/common/sync-state';
+import { RequestType } from '../../src/support/request-types/request-type.entity';
 import { OutboxDelivery } from '../../src/support/sync/outbox/outbox-deliverer';
 import { createUser } from '../support/factories';
 import { createJiraIssue } from '../support/jira-backend';
@@ -12,7 +14,7 @@ import { createTestApp, TestApp } from '../support/test-app';
 // Row locks need two real sessions; embedded PGlite serves every connection from one.
 const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
 
-describeOnPostgres('Jira outbox results under a running pull (PostgreSQL only)', () => {
+describeOnPostgres('Jira adapter in concurrent transactions (PostgreSQL only)', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
@@ -66,5 +68,29 @@ describeOnPostgres('Jira outbox results under a running pull (PostgreSQL only)',
     const stored = await dataSource.getRepository(Comment).findOneByOrFail({ id: comment.id });
     expect(stored.backendId).toBe('10100');
     expect(stored.state).toBe(SyncState.OK);
+  });
+
+  it('stores a request type once when two creates race', async () => {
+    const dataSource = testApp.dataSource;
+    const reference = testApp.app.get(AtlassianBackendProvider).current().reference;
+    const records = [{ backendId: 77, name: 'Get IT help', issueTypeId: '10100', issueTypeName: 'Service Request', fields: [] }];
+
+    // Two first creates both find the request type missing and store it.
+    const first = dataSource.createQueryRunner();
+    await first.connect();
+    await first.startTransaction();
+    try {
+      await reference.storeRequestTypes(first.manager, records);
+      const second = dataSource.transaction((manager) => reference.storeRequestTypes(manager, records));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await first.commitTransaction();
+
+      await expect(second).resolves.toBeUndefined();
+    } finally {
+      if (first.isTransactionActive) await first.rollbackTransaction();
+      await first.release();
+    }
+
+    expect(await dataSource.getRepository(RequestType).countBy({ backendName: 'atlassian', backendId: 77 })).toBe(1);
   });
 });
