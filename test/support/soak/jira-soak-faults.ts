@@ -39,6 +39,8 @@ const SEARCH = '/rest/api/2/search/jql';
 
 /** Latency of a timeout fault: longer than one outbox delivery attempt may take. */
 const TIMEOUT_LATENCY_MS = Number(SOAK_SYNC_ENV.SYNC_DELIVERY_TIMEOUT_SECONDS) * 1000 + 1_500;
+/** Latency beyond the Jira client's own 30 s request timeout, after which Jira still stores the write. */
+const CLIENT_TIMEOUT_LATENCY_MS = 31_000;
 /** Delay before Jira's search shows a change: below the shortest outbox retry back-off, half its base. */
 export const SEARCH_DELAY_MS = (Number(SOAK_SYNC_ENV.SYNC_RETRY_BASE_SECONDS) * 1000 * 3) / 8;
 
@@ -100,12 +102,14 @@ export class FaultLedger {
  * early. `kills` is the number of SIGKILL restarts, and those after the first land during
  * a scheduled pull.
  */
-export function faultSchedule(ledger: FaultLedger, options: { issues: number; kills: number }): ScheduledFault[] {
+export function faultSchedule(ledger: FaultLedger, options: { issues: number; kills: number; clientTimeouts?: boolean }): ScheduledFault[] {
+  // Route faults hit more requests in bigger runs: once per 40 issues, at least once.
+  const scale = Math.max(1, Math.round(options.issues / 40));
   const route = (at: number, kind: FaultKind, label: string, fault: RouteFaultInput & { times: number }): ScheduledFault => ({
     at,
     kind,
     label,
-    apply: ({ fake }) => ledger.addRoute(fake, kind, label, fault),
+    apply: ({ fake }) => ledger.addRoute(fake, kind, label, { ...fault, times: fault.times * scale }),
   });
   const duplicates = Math.max(10, Math.round(options.issues / 2));
   const holdFor = (at: number, until: number, label: string): ScheduledFault[] => [
@@ -169,6 +173,11 @@ export function faultSchedule(ledger: FaultLedger, options: { issues: number; ki
     route(0.75, 'timeout', 'attachment slow', { method: 'POST', path: ATTACHMENTS, latencyMs: TIMEOUT_LATENCY_MS, times: 1 }),
     route(0.78, '5xx', 'search 503', { method: 'GET', path: SEARCH, status: 503, times: 3 }),
   ];
+  if (options.clientTimeouts) {
+    schedule.push(
+      route(0.52, 'timeout', 'comment slower than the Jira client timeout', { method: 'POST', path: REQUEST_COMMENT, latencyMs: CLIENT_TIMEOUT_LATENCY_MS, times: 1 }),
+    );
+  }
   for (let kill = 1; kill < options.kills; kill += 1) {
     const at = Math.min(0.95, 0.8 + (kill - 1) * 0.05);
     schedule.push({ at, kind: 'SIGKILL mid-sync', label: `SIGKILL during a pull (${kill})`, apply: ({ killAndRestart }) => killAndRestart({ duringPull: true }) });

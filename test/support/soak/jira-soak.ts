@@ -19,6 +19,8 @@ export interface JiraSoakOptions {
   callers: number;
   /** Maximum wait for the sync to settle after the last operation. */
   settleTimeoutMs: number;
+  /** Add a write slower than the Jira client's 30 s timeout, which Jira still stores after the client gave up. */
+  clientTimeouts?: boolean;
   /** Keep the work folder (app log and data) after the run. */
   keepWorkDir?: boolean;
   /** Progress lines; silent when not given. */
@@ -33,6 +35,7 @@ export const DEFAULT_SOAK_OPTIONS: JiraSoakOptions = {
   concurrency: 4,
   callers: 5,
   settleTimeoutMs: 600_000,
+  clientTimeouts: true,
 };
 
 export interface JiraSoakReport {
@@ -72,7 +75,7 @@ export async function runJiraSoak(options: JiraSoakOptions): Promise<JiraSoakRep
   let keepWorkDir = options.keepWorkDir ?? false;
   try {
     const ledger = new FaultLedger();
-    const driver = new SoakDriver(world, plan, faultSchedule(ledger, { issues: options.issues, kills: options.kills }), ledger, {
+    const driver = new SoakDriver(world, plan, faultSchedule(ledger, { issues: options.issues, kills: options.kills, clientTimeouts: options.clientTimeouts }), ledger, {
       concurrency: options.concurrency,
       deferredTimeoutMs: 300_000,
     });
