@@ -41,6 +41,8 @@ const SEARCH = '/rest/api/2/search/jql';
 const TIMEOUT_LATENCY_MS = Number(SOAK_SYNC_ENV.SYNC_DELIVERY_TIMEOUT_SECONDS) * 1000 + 1_500;
 /** Latency beyond the Jira client's own 30 s request timeout, after which Jira still stores the write. */
 const CLIENT_TIMEOUT_LATENCY_MS = 31_000;
+/** Outbox lease of runs with that latency: longer than it, so a row in flight when the app dies is claimed again after Jira stored its write. */
+export const CLIENT_TIMEOUT_LEASE_SECONDS = 40;
 /** Delay before Jira's search shows a change: below the shortest outbox retry back-off, half its base. */
 export const SEARCH_DELAY_MS = (Number(SOAK_SYNC_ENV.SYNC_RETRY_BASE_SECONDS) * 1000 * 3) / 8;
 

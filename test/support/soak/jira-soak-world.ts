@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { INTEGRATION_EMAIL, INTEGRATION_TOKEN, startFakeJira, type FakeJira } from '../../fakes/jira';
+import { jiraOverrideSettings } from '../jira-settings';
 import { createServerDatabase, type TestDatabase } from '../test-database';
 import { freePort, runCli, SoakAppProcess } from './soak-app-process';
 import { SoakApi } from './soak-api';
@@ -42,6 +43,12 @@ export interface SoakWorldOptions {
   /** A PostgreSQL server URL: the run gets a fresh database there. Without it the app uses embedded PGlite. */
   databaseUrl?: string;
   callers: number;
+  /**
+   * Outbox claim lease. A row in progress when the app is killed is retried after it, and
+   * a write Jira stores later than that is made a second time, so runs with writes slower
+   * than the Jira client's 30 s timeout need a longer lease. Default 10 s.
+   */
+  outboxLeaseSeconds?: number;
   /** Folder for the app's data and log; a temporary one when not given. */
   workDir?: string;
 }
@@ -52,6 +59,8 @@ export interface SoakWorld {
   app: SoakAppProcess;
   workDir: string;
   database: 'postgresql' | 'embedded';
+  /** The fresh PostgreSQL database, when the run uses one. */
+  databaseUrl?: string;
   staff: SoakUser;
   support: SoakUser;
   callers: SoakUser[];
@@ -77,6 +86,7 @@ export async function startSoakWorld(options: SoakWorldOptions): Promise<SoakWor
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...SOAK_SYNC_ENV,
+      ...(options.outboxLeaseSeconds ? { SYNC_OUTBOX_LEASE_SECONDS: String(options.outboxLeaseSeconds) } : {}),
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: join(workDir, 'data'),
@@ -93,18 +103,7 @@ export async function startSoakWorld(options: SoakWorldOptions): Promise<SoakWor
     const staffApi = anonymous.as(token);
     const me = await staffApi.get<{ uuid: string; full_name: string }>('/api/users/me/');
 
-    await staffApi.post('/api/override-settings/', {
-      WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'atlassian',
-      ATLASSIAN_API_URL: fake.url,
-      ATLASSIAN_EMAIL: INTEGRATION_EMAIL,
-      ATLASSIAN_TOKEN: INTEGRATION_TOKEN,
-      ATLASSIAN_PROJECT_ID: 'SUP',
-      ATLASSIAN_ORGANISATION_FIELD: 'Reporter organization',
-      ATLASSIAN_PROJECT_FIELD: 'Project',
-      ATLASSIAN_SEARCH_API: 'jql',
-      ATLASSIAN_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      SUPPORT_PULL_INTERVAL_MINUTES: 1,
-    });
+    await staffApi.post('/api/override-settings/', { ...jiraOverrideSettings(fake, WEBHOOK_SECRET), SUPPORT_PULL_INTERVAL_MINUTES: 1 });
     await registerJiraWebhook(fake, `${app.url}/api/support-jira-webhook/`);
     await staffApi.post('/api/support-issue-statuses/', { name: 'Cancelled', type: 1 });
 
@@ -125,6 +124,7 @@ export async function startSoakWorld(options: SoakWorldOptions): Promise<SoakWor
       app,
       workDir,
       database: database ? 'postgresql' : 'embedded',
+      databaseUrl: database?.url,
       staff: { uuid: me.uuid, fullName: me.full_name, api: staffApi },
       support,
       callers,
@@ -132,8 +132,10 @@ export async function startSoakWorld(options: SoakWorldOptions): Promise<SoakWor
       projectUrl: project.url,
       async close(closeOptions = {}) {
         await finalApp.close();
+        if (closeOptions.keepWorkDir) writeFakeLog(fake, join(workDir, 'jira-requests.jsonl'));
         await fake.close();
-        await finalDatabase?.drop();
+        // A kept work folder comes with its database, for looking into a failed run.
+        if (!closeOptions.keepWorkDir) await finalDatabase?.drop();
         if (!closeOptions.keepWorkDir && !options.workDir) rmSync(workDir, { recursive: true, force: true });
       },
     };
@@ -143,6 +145,27 @@ export async function startSoakWorld(options: SoakWorldOptions): Promise<SoakWor
     await database?.drop();
     throw error;
   }
+}
+
+/** Writes the fake's request log and webhook deliveries as JSON lines, without bodies of uploads. */
+function writeFakeLog(fake: FakeJira, path: string): void {
+  const requests = fake.requests().map((request) => ({
+    type: 'request',
+    at: request.receivedAt,
+    method: request.method,
+    path: request.path,
+    status: request.status ?? null,
+    body: request.multipart ? null : request.rawBody.slice(0, 500),
+  }));
+  const deliveries = fake.deliveries().map((delivery) => ({
+    type: 'delivery',
+    id: delivery.identifier,
+    event: delivery.webhookEvent,
+    state: delivery.state,
+    faults: delivery.faults,
+    attempts: delivery.attempts.map((attempt) => ({ at: attempt.startedAt, status: attempt.status ?? null, error: attempt.error ?? null })),
+  }));
+  writeFileSync(path, [...requests, ...deliveries].map((entry) => JSON.stringify(entry)).join('\n'));
 }
 
 async function createUser(staff: SoakApi, username: string, firstName: string, lastName: string, extra: Record<string, unknown> = {}): Promise<SoakUser> {

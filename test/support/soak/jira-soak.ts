@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import { compareSides, SoakComparison } from './jira-soak-compare';
 import { KillRecord, SoakDriver, syncStatus, SoakSyncStatus } from './jira-soak-driver';
-import { FAULT_KINDS, FaultKind, FaultLedger, faultSchedule } from './jira-soak-faults';
+import { CLIENT_TIMEOUT_LEASE_SECONDS, FAULT_KINDS, FaultKind, FaultLedger, faultSchedule } from './jira-soak-faults';
 import { planSoak } from './jira-soak-plan';
 import { SoakWorld, startSoakWorld } from './jira-soak-world';
 
@@ -70,8 +70,14 @@ export async function runJiraSoak(options: JiraSoakOptions): Promise<JiraSoakRep
   const progress = options.progress ?? (() => undefined);
   const plan = planSoak({ issues: options.issues, comments: options.comments, seed: options.seed, callers: options.callers });
   progress(`Planned ${plan.operations.length} operations for ${options.issues} issues and ${options.comments} comments (seed ${options.seed})`);
-  const world = await startSoakWorld({ databaseUrl: options.databaseUrl, callers: options.callers });
-  progress(`App on ${world.database} at ${world.app.url} (log ${world.app.logPath}), fake Jira at ${world.fake.url}`);
+  const world = await startSoakWorld({
+    databaseUrl: options.databaseUrl,
+    callers: options.callers,
+    // As in the default setup (a 120 s lease over the client's 30 s timeout), a write that
+    // was in flight when the app died must be stored before its row is claimed again.
+    outboxLeaseSeconds: options.clientTimeouts ? CLIENT_TIMEOUT_LEASE_SECONDS : undefined,
+  });
+  progress(`App on ${world.database}${world.databaseUrl ? ` (${world.databaseUrl})` : ''} at ${world.app.url} (log ${world.app.logPath}), fake Jira at ${world.fake.url}`);
   let keepWorkDir = options.keepWorkDir ?? false;
   try {
     const ledger = new FaultLedger();
