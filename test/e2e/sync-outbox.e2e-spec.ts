@@ -288,14 +288,61 @@ describe('sync outbox', () => {
 
     it('times out a hanging delivery and retries it', async () => {
       testApp.syncConfig.outbox.deliveryTimeoutMs = 50;
-      remote.latencyMs = 300;
+      // The push keeps its row claimed for ten delivery timeouts, 500 ms here.
+      remote.latencyMs = 800;
       const [row] = await enqueue([{ issue: newIssue(), operation: 'issue.update', payload: { remoteId: 'R-missing' } }]);
 
       await worker.pollOnce();
+      await waitFor(async () => (await reload(row)).status !== 'in_progress');
 
       const stored = await reload(row);
       expect(stored.status).toBe('pending');
       expect(stored.lastError).toBe('Delivery timed out after 50 ms');
+    });
+
+    it('creates once when a push outlives the timeout', async () => {
+      testApp.syncConfig.outbox.deliveryTimeoutMs = 50;
+      remote.latencyMs = 300;
+      const [row] = await enqueue([{ issue: newIssue(), operation: 'issue.create' }]);
+
+      await worker.pollOnce();
+      await waitFor(async () => (await reload(row)).status !== 'in_progress');
+      await makeEverythingDue(testApp);
+      await worker.drainUntilIdle();
+
+      expect((await reload(row)).status).toBe('done');
+      expect((await reload(row)).attempts).toBe(1);
+      expect(remote.objects.size).toBe(1);
+      expect(remote.calls).toHaveLength(1);
+    });
+
+    it('keeps the claim of a slow push past its lease', async () => {
+      testApp.syncConfig.outbox.deliveryTimeoutMs = 50;
+      testApp.syncConfig.outbox.leaseMs = 150;
+      remote.latencyMs = 400;
+      const [row] = await enqueue([{ issue: newIssue(), operation: 'issue.create' }]);
+
+      await worker.pollOnce();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(await worker.pollOnce()).toBe(0);
+      await waitFor(async () => (await reload(row)).status !== 'in_progress');
+
+      expect((await reload(row)).status).toBe('done');
+      expect(remote.calls).toHaveLength(1);
+    });
+
+    it('records the late failure of a slow push', async () => {
+      testApp.syncConfig.outbox.deliveryTimeoutMs = 50;
+      remote.latencyMs = 300;
+      remote.failNext(1, () => new RemoteError('Bad Gateway', { retryable: true, status: 502 }));
+      const [row] = await enqueue([{ issue: newIssue(), operation: 'issue.create' }]);
+
+      await worker.pollOnce();
+      await waitFor(async () => (await reload(row)).status !== 'in_progress');
+
+      const stored = await reload(row);
+      expect(stored.status).toBe('pending');
+      expect(stored.lastError).toBe('HTTP 502: Bad Gateway');
     });
   });
 
@@ -592,7 +639,7 @@ describe('sync outbox', () => {
 
 function createSyncTestAppDefaults() {
   return {
-    outbox: { maxAttempts: 5, retryBaseMs: 100, retryCapMs: 10_000, deliveryTimeoutMs: 2_000, batchSize: 20 },
+    outbox: { maxAttempts: 5, retryBaseMs: 100, retryCapMs: 10_000, deliveryTimeoutMs: 2_000, leaseMs: 5_000, batchSize: 20 },
     circuit: { failureThreshold: 3, coolDownMs: 300 },
   };
 }

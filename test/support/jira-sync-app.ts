@@ -11,8 +11,9 @@ import { InboxService } from '../../src/support/sync/inbox/inbox.service';
 import { OutboxWorker } from '../../src/support/sync/outbox/outbox-worker.service';
 import { PullRunner } from '../../src/support/sync/pull/pull-runner.service';
 import { SYNC_CONFIG, SyncConfig } from '../../src/support/sync/sync.config';
-import { INTEGRATION_EMAIL, INTEGRATION_TOKEN, type FakeJira } from '../fakes/jira';
+import type { FakeJira } from '../fakes/jira';
 import { createCustomer, createProject, createStaff, createUser, grantRole, UserWithToken } from './factories';
+import { jiraOverrideSettings } from './jira-settings';
 import { makeEverythingDue, syncTestConfig } from './sync-test-app';
 import { createTestApp, TestApp } from './test-app';
 
@@ -60,18 +61,7 @@ export async function configureJira(world: JiraSyncWorld, fake: FakeJira, extra:
     .http()
     .post('/api/override-settings/')
     .set('Authorization', world.staff.auth)
-    .send({
-      WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'atlassian',
-      ATLASSIAN_API_URL: fake.url,
-      ATLASSIAN_EMAIL: INTEGRATION_EMAIL,
-      ATLASSIAN_TOKEN: INTEGRATION_TOKEN,
-      ATLASSIAN_PROJECT_ID: 'SUP',
-      ATLASSIAN_ORGANISATION_FIELD: 'Reporter organization',
-      ATLASSIAN_PROJECT_FIELD: 'Project',
-      ATLASSIAN_SEARCH_API: fake.settings.flavour === 'cloud' ? 'jql' : 'legacy',
-      ATLASSIAN_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      ...extra,
-    })
+    .send({ ...jiraOverrideSettings(fake, WEBHOOK_SECRET), ...extra })
     .expect(200);
 }
 

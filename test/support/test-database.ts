@@ -22,7 +22,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return { url: embedded.url, embedded: true, drop: () => embedded.close() };
   }
 
-  const name = `deskbridge_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return createServerDatabase(serverUrl);
+}
+
+/** Creates a new database on the PostgreSQL server of `serverUrl`, whose own database runs only CREATE/DROP DATABASE. */
+export async function createServerDatabase(serverUrl: string, prefix = 'deskbridge_test'): Promise<TestDatabase> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

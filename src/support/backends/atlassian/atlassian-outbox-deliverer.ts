@@ -134,6 +134,9 @@ export class AtlassianOutboxDeliverer extends OutboxDeliverer {
   /** Stores the Jira id (and for issues the key, link and status) on our row and marks it OK. */
   async applyResult(manager: EntityManager, delivery: OutboxDelivery, result: DeliveryResult): Promise<void> {
     if (delivery.targetId === null) return;
+    // A pull of the issue locks the issue row before its comments and files. Taking the
+    // issue first here too keeps the two from deadlocking on each other's rows.
+    if (delivery.issueId !== null) await manager.findOne(Issue, { where: { id: delivery.issueId }, lock: { mode: 'for_no_key_update' } });
     switch (delivery.operation) {
       case 'issue.create': {
         const fields = (result.data ?? {}) as Partial<Record<keyof IssueRemoteFields, unknown>>;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { EntityManager, In, IsNull, Not } from 'typeorm';
+import { EntityManager, In, IsNull, Not, QueryDeepPartialEntity } from 'typeorm';
 
 import { FailedDependencyException } from '../../../common/errors/app.exception';
 import { Priority } from '../../priorities/priority.entity';
@@ -136,15 +136,15 @@ export class JiraReferenceData {
         if (this.options.automaticRequestMapping && record.issueTypeName) changes.issueTypeName = record.issueTypeName.slice(0, 255);
         await manager.save(manager.merge(RequestType, existing, changes));
       } else {
-        await manager.save(
-          manager.create(RequestType, {
-            name,
-            issueTypeName: (record.issueTypeName ?? record.name).slice(0, 255),
-            backendName: BACKEND,
-            backendId: record.backendId,
-            fields: fields as unknown as Record<string, unknown>,
-          }),
-        );
+        // Creates running at once may both find the request type missing and store it; the first row stays.
+        const row: QueryDeepPartialEntity<RequestType> = {
+          name,
+          issueTypeName: (record.issueTypeName ?? record.name).slice(0, 255),
+          backendName: BACKEND,
+          backendId: record.backendId,
+          fields: fields as unknown as QueryDeepPartialEntity<Record<string, unknown>>,
+        };
+        await manager.createQueryBuilder().insert().into(RequestType).values(row).orIgnore().execute();
       }
     }
     this.logger.log(`Stored ${records.length} Jira request types`);

@@ -16,9 +16,11 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(policy, 500, almostOne)).toBe(59_999);
   });
 
-  it('picks anywhere from zero with full jitter', () => {
-    expect(retryDelayMs(policy, 4, () => 0)).toBe(0);
-    expect(retryDelayMs(policy, 4, () => 0.5)).toBe(4000);
+  it('waits at least half the ceiling', () => {
+    expect(retryDelayMs(policy, 1, () => 0)).toBe(500);
+    expect(retryDelayMs(policy, 4, () => 0)).toBe(4000);
+    expect(retryDelayMs(policy, 4, () => 0.5)).toBe(6000);
+    expect(retryDelayMs(policy, 500, () => 0)).toBe(30_000);
   });
 
   it('waits at least Retry-After', () => {
@@ -27,6 +29,6 @@ describe('retryDelayMs', () => {
   });
 
   it('ignores a zero Retry-After', () => {
-    expect(retryDelayMs(policy, 1, () => 0, 0)).toBe(0);
+    expect(retryDelayMs(policy, 1, () => 0, 0)).toBe(500);
   });
 });

@@ -13,6 +13,9 @@ import { DeliveryResult, OutboxDeliverer, OutboxDelivererRegistry, OutboxDeliver
 import { OutboxEntry } from './outbox-entry.entity';
 import { AttemptKey, OutboxRepository } from './outbox.repository';
 
+/** Maximum time, in delivery timeouts, that a timed-out push keeps its row claimed while it may still end. */
+const MAX_WAIT_IN_TIMEOUTS = 10;
+
 /** Claims outbox rows and runs their delivery attempts; used by the worker loop and `deliverSoon`. */
 @Injectable()
 export class OutboxDeliveryService {
@@ -99,11 +102,16 @@ export class OutboxDeliveryService {
     const signal = AbortSignal.any([timeout.signal, this.shutdown.signal]);
     const delivery = toDelivery(row, signal);
     const startedAt = performance.now();
+    const push = this.push(deliverer, delivery);
 
     let outcome: { result: DeliveryResult; adopted: boolean };
     try {
-      outcome = await raceWithSignal(this.push(deliverer, delivery), signal);
+      outcome = await raceWithSignal(push, signal);
     } catch (error) {
+      if (timeout.signal.aborted && !this.shutdown.signal.aborted) {
+        void this.track(this.finishTimedOut(deliverer, delivery, key, push, asRemoteError(error), startedAt));
+        return;
+      }
       await this.recordFailure(deliverer, delivery, key, asRemoteError(error), true);
       return;
     } finally {
@@ -112,6 +120,61 @@ export class OutboxDeliveryService {
 
     this.breakers.recordSuccess(row.backendName);
     await this.recordDelivered(deliverer, delivery, key, outcome.result, outcome.adopted, startedAt);
+  }
+
+  /**
+   * Finishes an attempt whose push outlived the delivery timeout, in the background so the
+   * worker goes on with other rows. The push may still reach the backend, and a retry
+   * started meanwhile would not find its object yet and would make it a second time. So
+   * the row keeps its claim, renewed every third of the lease, until the push ends and its
+   * real outcome is recorded. A push still running after ten delivery timeouts is recorded
+   * as timed out and retried.
+   */
+  private async finishTimedOut(
+    deliverer: OutboxDeliverer,
+    delivery: OutboxDelivery,
+    key: AttemptKey,
+    push: Promise<{ result: DeliveryResult; adopted: boolean }>,
+    timedOut: RemoteError,
+    startedAt: number,
+  ): Promise<void> {
+    const { deliveryTimeoutMs, leaseMs } = this.config.outbox;
+    const giveUpAt = Date.now() + (MAX_WAIT_IN_TIMEOUTS - 1) * deliveryTimeoutMs;
+    this.logger.warn(
+      `Outbox row ${delivery.uuid} (${delivery.operation}) exceeded the delivery timeout of ${deliveryTimeoutMs} ms; ` +
+        'it keeps its claim until the push ends, because the push may still reach the backend',
+    );
+    const settled = Promise.allSettled([push]).then(([result]) => result);
+    for (;;) {
+      if (!(await this.renewClaim(delivery, key))) return;
+      let result: PromiseSettledResult<{ result: DeliveryResult; adopted: boolean }> | undefined;
+      try {
+        result = await waitAtMost(raceWithSignal(settled, this.shutdown.signal), Math.min(leaseMs / 3, Math.max(0, giveUpAt - Date.now())));
+      } catch {
+        // Shutdown: the row stays in progress, and another claim retries it after its lease.
+        return;
+      }
+      if (result?.status === 'fulfilled') {
+        this.breakers.recordSuccess(delivery.backendName);
+        await this.recordDelivered(deliverer, delivery, key, result.value.result, result.value.adopted, startedAt);
+        return;
+      }
+      if (result?.status === 'rejected' || Date.now() >= giveUpAt) {
+        await this.recordFailure(deliverer, delivery, key, result ? asRemoteError(result.reason) : timedOut, true);
+        return;
+      }
+    }
+  }
+
+  /** Extends the claim of an attempt still running; false when the row no longer carries it. */
+  private async renewClaim(delivery: OutboxDelivery, key: AttemptKey): Promise<boolean> {
+    try {
+      if (await this.repository.extendClaim(key, this.config.outbox.leaseMs)) return true;
+      this.logger.warn(`Outbox row ${delivery.uuid} lost its claim while its push was still running`);
+    } catch (error) {
+      this.logger.error(`Extending the claim of outbox row ${delivery.uuid} failed`, error);
+    }
+    return false;
   }
 
   /** Adopts what an earlier attempt made, if anything, and otherwise pushes. */

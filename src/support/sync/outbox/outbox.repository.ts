@@ -89,6 +89,19 @@ export class OutboxRepository {
     return rows.length === 1;
   }
 
+  /** Moves the lease of a claimed attempt to `leaseMs` from now; false when the row no longer carries this claim. */
+  async extendClaim(key: AttemptKey, leaseMs: number): Promise<boolean> {
+    const rows = await queryRows(
+      this.dataSource,
+      `UPDATE sync_outbox
+       SET claimed_until = now() + ${millisecondsParam(3)}
+       WHERE id = $1 AND status = 'in_progress' AND attempts = $2
+       RETURNING id`,
+      [key.id, key.attempt, leaseMs],
+    );
+    return rows.length === 1;
+  }
+
   async scheduleRetry(key: AttemptKey, delayMs: number, error: string): Promise<boolean> {
     const rows = await queryRows(
       this.dataSource,
