@@ -1,6 +1,7 @@
 import { parseUuid } from '../../src/common/http/uuid';
 import { SettingsService } from '../../src/settings/settings.service';
 import { SMAX_BACKEND_NAME } from '../../src/support/backends/smax/smax-request-applier';
+import { Attachment } from '../../src/support/attachments/attachment.entity';
 import { SyncState } from '../../src/support/common/sync-state';
 import { Issue } from '../../src/support/issues/issue.entity';
 import { InboxEntry } from '../../src/support/sync/inbox/inbox-entry.entity';
@@ -187,6 +188,14 @@ describe('SMAX changes coming in', () => {
       expect(await testApp.dataSource.getRepository(Issue).count()).toBe(issuesBefore);
     });
 
+    it('records a delivery that names a Request with a NUL character', async () => {
+      await testApp.http().post(WEBHOOK_PATH).send({ id: '99999997\u0000' }).expect(200, {});
+      await testApp.app.get(InboxService).whenIdle();
+
+      const [delivery] = await deliveriesAbout('99999997');
+      expect(delivery).toMatchObject({ status: 'ignored', lastError: 'SMAX Request 99999997 was not found.' });
+    });
+
     it('rejects deliveries without the shared secret', async () => {
       const settings = testApp.app.get(SettingsService);
       await settings.update({ SMAX_WEBHOOK_SECRET: 'shared-s3cret' });
@@ -232,6 +241,21 @@ describe('SMAX changes coming in', () => {
       expect(counts.applied).toBeGreaterThanOrEqual(1);
       const comments = await commentsOf(testApp, issue);
       expect(comments.map((comment) => [comment.description, comment.isPublic])).toEqual([['<p>Seen by the pull.</p>', false]]);
+    });
+
+    it('copies text with NUL characters', async () => {
+      const { key, issue } = await createIssue();
+      testApp.fake.agent.comment(key, { body: '<p>Null\u0000 byte.</p>' });
+      testApp.fake.agent.attach(key, { fileName: 'trace\u0000.log', content: Buffer.from('trace') });
+      testApp.fake.agent.updateRequest(key, { DisplayLabel: 'VPN\u0000 down' });
+
+      const counts = await runner.pull(puller);
+
+      expect(counts.failed).toBe(0);
+      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['<p>Null byte.</p>']);
+      const files = await testApp.dataSource.getRepository(Attachment).findBy({ issueId: issue.id });
+      expect(files.map((file) => file.fileName)).toEqual(['trace.log']);
+      expect((await findIssue(testApp, issue.uuid)).summary).toBe('VPN down');
     });
 
     it('skips Requests it applied before', async () => {

@@ -11,6 +11,7 @@ import { InboxService } from '../../src/support/sync/inbox/inbox.service';
 import { OutboxEntry } from '../../src/support/sync/outbox/outbox-entry.entity';
 import { OutboxWorker } from '../../src/support/sync/outbox/outbox-worker.service';
 import { PullRunner } from '../../src/support/sync/pull/pull-runner.service';
+import { WatermarksRepository } from '../../src/support/sync/pull/watermarks.repository';
 import { SYNC_CONFIG, SyncConfig } from '../../src/support/sync/sync.config';
 import { FakeZammad, startFakeZammad } from '../fakes/zammad';
 import { createStaff, createUser, UserWithToken } from '../support/factories';
@@ -182,6 +183,19 @@ describe('Zammad sync', () => {
       expect(stored.state).toBe(SyncState.OK);
     });
 
+    it('parks a comment whose error names a NUL character', async () => {
+      const issue = await createIssue('Rejected with NUL');
+      fake.faults.add({ method: 'POST', path: '/api/v1/ticket_articles', kind: 'error', status: 422, message: 'Invalid\u0000 body', times: 1 });
+
+      await testApp.http().post(`/api/support-issues/${issue.uuid}/comment/`).set('Authorization', user.auth).send({ description: 'Rejected.' }).expect(201);
+
+      const stored = await testApp.dataSource.getRepository(Comment).findOneByOrFail({ description: 'Rejected.' });
+      const [row] = await testApp.dataSource.getRepository(OutboxEntry).findBy({ targetUuid: stored.uuid });
+      expect(row.status).toBe('dead');
+      expect(row.lastError).toContain('Invalid body');
+      expect(stored.state).toBe(SyncState.ERRED);
+    });
+
     it('adopts a comment whose response was lost', async () => {
       const issue = await createIssue('Lost response');
       const before = fake.data.articles(ticketId(issue)).length;
@@ -341,6 +355,26 @@ describe('Zammad sync', () => {
         .expect(403);
     });
 
+    it('records a delivery whose error names a NUL character', async () => {
+      const body = '{"ticket": \u0000}';
+
+      // As plain text, so the JSON parser in front of the route does not reject the body first.
+      await testApp
+        .http()
+        .post('/api/support-zammad-webhook/')
+        .set('Content-Type', 'text/plain')
+        .set('X-Zammad-Delivery', 'nul-1')
+        .set('X-Hub-Signature', `sha1=${createHmac('sha1', SECRET).update(body).digest('hex')}`)
+        .send(body)
+        .expect(200);
+      await testApp.app.get(InboxService).whenIdle();
+
+      const [entry] = await testApp.dataSource.getRepository(InboxEntry).findBy({ deliveryId: 'nul-1' });
+      expect(entry.status).toBe('ignored');
+      expect(entry.lastError).toMatch(/^Not a Zammad trigger payload: /);
+      expect(entry.lastError).not.toContain('\u0000');
+    });
+
     it('answers a signed delivery with an empty object', async () => {
       const body = JSON.stringify({ ticket: { id: 99_999 }, article: null });
 
@@ -409,6 +443,26 @@ describe('Zammad sync', () => {
       expect(failed.failed).toBe(1);
       expect(recovered.failed).toBe(0);
       expect(await comments(issue)).toMatchObject([{ description: 'After the outage.' }]);
+    });
+
+    it('copies text with NUL characters', async () => {
+      const issue = await createIssue('Pulled NUL characters');
+      const ticket = ticketId(issue);
+      fake.agent.note(ticket, { body: 'Plain\u0000 text', contentType: 'text/plain' });
+      fake.agent.reply(ticket, { body: '<p>Html\u0000 text</p>' });
+      fake.agent.attachFile(ticket, { filename: 'log\u0000.txt', text: 'bytes' }, { body: 'File\u0000 attached.' });
+      const watermarkBefore = await testApp.app.get(WatermarksRepository).find('zammad', 'issues');
+
+      const counts = await pull();
+
+      const descriptions = (await comments(issue)).map((comment) => comment.description).sort();
+      const stored = await testApp.dataSource.getRepository(Comment).findBy({ issue: { uuid: parseUuid(issue.uuid)! } });
+      const watermarkAfter = await testApp.app.get(WatermarksRepository).find('zammad', 'issues');
+      expect(counts.failed).toBe(0);
+      expect(descriptions).toEqual(['File attached.', 'Html text', 'Plain text']);
+      expect(stored.map((comment) => comment.originalBody).sort()).toEqual(['<p>Html text</p>', 'File attached.', 'Plain text']);
+      expect((await attachments(issue)).map((attachment) => attachment.fileName)).toEqual(['log.txt']);
+      expect(watermarkAfter!.watermark!.getTime()).toBeGreaterThan(watermarkBefore?.watermark?.getTime() ?? 0);
     });
 
     it('removes comments deleted in Zammad', async () => {

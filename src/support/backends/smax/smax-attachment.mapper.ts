@@ -1,3 +1,4 @@
+import { stripNullCharacters } from '../../common/null-characters';
 import type { RequestAttachmentEntry, SmaxUploadJson } from './ems-types';
 import { epochMillisToDate, readBoolean, readNumber, readString } from './smax-values';
 
@@ -69,7 +70,8 @@ export function readAttachmentEntries(value: unknown): AttachmentEntriesResult {
   let parsed: unknown = value;
   if (typeof value === 'string') {
     try {
-      parsed = JSON.parse(value);
+      // The string may carry `\u0000` escapes, which only this second parse turns into U+0000.
+      parsed = stripNullCharacters(JSON.parse(value) as unknown);
     } catch (error) {
       return { readable: false, reason: `RequestAttachments is not valid JSON: ${(error as Error).message}` };
     }

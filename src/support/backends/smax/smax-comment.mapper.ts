@@ -1,3 +1,4 @@
+import { stripNullCharacters } from '../../common/null-characters';
 import type { EmbeddedCommentJson, SmaxCommentJson } from './ems-types';
 import { textToHtml, unescapeEmbeddedBody } from './smax-html';
 import { epochMillisToDate, readBoolean, readString } from './smax-values';
@@ -80,7 +81,8 @@ export function mapEmbeddedComments(value: unknown): SmaxCommentSnapshot[] | und
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(value);
+    // The string may carry `\u0000` escapes, which only this second parse turns into U+0000.
+    parsed = stripNullCharacters(JSON.parse(value) as unknown);
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { Agent, request } from 'undici';
 
+import { stripNullCharacters } from '../../common/null-characters';
 import type { SmaxConnectionOptions } from './smax.config';
 import { SmaxError } from './smax.exception';
 
@@ -54,13 +55,16 @@ export class SmaxHttpClient {
     return this.options.login;
   }
 
-  /** Runs a call and parses the JSON body; an empty body gives undefined. */
+  /**
+   * Runs a call and parses the JSON body; an empty body gives undefined. U+0000 is removed
+   * from every string, because SMAX keeps it where an agent typed it and our database cannot.
+   */
   async json<T>(call: SmaxCall): Promise<T | undefined> {
     const response = await this.send(call);
     if (response.body.length === 0) return undefined;
     const text = response.body.toString('utf8');
     try {
-      return JSON.parse(text) as T;
+      return stripNullCharacters(JSON.parse(text) as T);
     } catch (error) {
       throw new SmaxError(`SMAX returned a response to ${describeCall(call)} that is not valid JSON: ${summarizeText(text)}`, {
         status: response.status,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { stripNullCharacters } from '../../common/null-characters';
 import { InboxDelivery, InboxOutcome, InboxProcessor, parseJsonBody } from '../../sync/inbox/inbox-processor';
 import { withRemoteErrors } from './smax-remote-error';
 import { SMAX_BACKEND_NAME, SMAX_REQUEST_OBJECT, SmaxRequestApplier } from './smax-request-applier';
@@ -46,7 +47,7 @@ export class SmaxInboxProcessor extends InboxProcessor {
 function requestIdOf(delivery: InboxDelivery): string | undefined {
   let body: unknown;
   try {
-    body = parseJsonBody(delivery);
+    body = stripNullCharacters(parseJsonBody(delivery));
   } catch {
     return undefined;
   }
