@@ -81,8 +81,31 @@ describe('SMAX changes coming in', () => {
 
       const comments = await commentsOf(testApp, issue);
       expect(comments).toHaveLength(1);
-      expect(comments[0]).toMatchObject({ description: '<p>Rebooted the gateway.</p>', isPublic: true, backendName: 'smax', state: SyncState.OK });
+      expect(comments[0]).toMatchObject({
+        description: 'Rebooted the gateway.',
+        originalBody: '<p>Rebooted the gateway.</p>',
+        isPublic: true,
+        backendName: 'smax',
+        state: SyncState.OK,
+      });
       expect(comments[0].author).toMatchObject({ backendName: 'smax', backendId: '10002', name: 'Agent One' });
+    });
+
+    it('serves agent HTML as plain text', async () => {
+      useWebhook();
+      const { uuid, key } = await createIssue();
+      testApp.fake.agent.updateRequest(key, { Description: '<p>Disk <b>full</b></p><img src=x onerror="alert(1)">' });
+      testApp.fake.agent.comment(key, { body: '<p>Hi</p><script>alert(1)</script>' });
+      await settleWebhooks(testApp);
+
+      const issue = await readIssue(uuid);
+      const comments = await testApp
+        .http()
+        .get(`/api/support-comments/?issue=${encodeURIComponent(issue.body.url)}`)
+        .set('Authorization', staff.auth)
+        .expect(200);
+      expect(issue.body.description).toBe('Disk full');
+      expect(comments.body.map((comment: { description: string }) => comment.description)).toEqual(['Hi']);
     });
 
     it('resolves the issue on phase Close', async () => {
@@ -141,7 +164,7 @@ describe('SMAX changes coming in', () => {
       testApp.fake.agent.comment(key, { body: '<p>Looking into it.</p>' });
       await settleWebhooks(testApp);
 
-      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['<p>Looking into it.</p>']);
+      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['Looking into it.']);
       const statuses = (await deliveriesAbout(key)).slice(before).map((entry) => entry.status);
       expect(statuses.sort()).toEqual(['ignored', 'processed']);
     });
@@ -157,7 +180,7 @@ describe('SMAX changes coming in', () => {
       await settleWebhooks(testApp);
 
       expect((await readIssue(uuid)).body).toMatchObject({ status: 'Close', resolved: true });
-      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['<p>Fixed.</p>']);
+      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['Fixed.']);
     });
 
     it('does not copy our own comment back', async () => {
@@ -208,7 +231,7 @@ describe('SMAX changes coming in', () => {
         testApp.fake.agent.comment(key, { body: '<p>Signed change.</p>' });
         await settleWebhooks(testApp);
 
-        expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['<p>Signed change.</p>']);
+        expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['Signed change.']);
         const [stored] = await deliveriesAbout(key);
         expect(stored.signatureVerdict).toBe('valid');
         expect(Object.keys(stored.headers)).not.toContain('x-smax-webhook-secret');
@@ -226,7 +249,7 @@ describe('SMAX changes coming in', () => {
       await testApp.http().post(WEBHOOK_PATH).set('Content-Type', 'text/plain').send(JSON.stringify({ id: key })).expect(200, {});
       await testApp.app.get(InboxService).whenIdle();
 
-      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['<p>Plain body.</p>']);
+      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['Plain body.']);
     });
   });
 
@@ -240,7 +263,7 @@ describe('SMAX changes coming in', () => {
       expect(counts.failed).toBe(0);
       expect(counts.applied).toBeGreaterThanOrEqual(1);
       const comments = await commentsOf(testApp, issue);
-      expect(comments.map((comment) => [comment.description, comment.isPublic])).toEqual([['<p>Seen by the pull.</p>', false]]);
+      expect(comments.map((comment) => [comment.description, comment.isPublic])).toEqual([['Seen by the pull.', false]]);
     });
 
     it('copies text with NUL characters', async () => {
@@ -252,7 +275,7 @@ describe('SMAX changes coming in', () => {
       const counts = await runner.pull(puller);
 
       expect(counts.failed).toBe(0);
-      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['<p>Null byte.</p>']);
+      expect((await commentsOf(testApp, issue)).map((comment) => comment.originalBody)).toEqual(['<p>Null byte.</p>']);
       const files = await testApp.dataSource.getRepository(Attachment).findBy({ issueId: issue.id });
       expect(files.map((file) => file.fileName)).toEqual(['trace.log']);
       expect((await findIssue(testApp, issue.uuid)).summary).toBe('VPN down');

@@ -1,3 +1,4 @@
+import { safeFileName } from '../../common/file-names';
 import { stripNullCharacters } from '../../common/null-characters';
 import type { RequestAttachmentEntry, SmaxUploadJson } from './ems-types';
 import { epochMillisToDate, readBoolean, readNumber, readString } from './smax-values';
@@ -92,7 +93,7 @@ export function mapAttachmentEntry(entry: RequestAttachmentEntry): SmaxAttachmen
   const properties = entry.properties;
   const id = readString(properties.id);
   if (id === undefined) return undefined;
-  const fileName = (readString(properties.file_name) ?? readString(properties.name) ?? UNNAMED_ATTACHMENT).normalize('NFC');
+  const fileName = safeFileName(readString(properties.file_name) ?? readString(properties.name) ?? UNNAMED_ATTACHMENT);
   return {
     id,
     fileName,
