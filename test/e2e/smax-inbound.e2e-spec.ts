@@ -9,6 +9,7 @@ import { InboxService } from '../../src/support/sync/inbox/inbox.service';
 import { OutboxEntry } from '../../src/support/sync/outbox/outbox-entry.entity';
 import { PullRunner } from '../../src/support/sync/pull/pull-runner.service';
 import { RemotePuller, RemotePullerRegistry } from '../../src/support/sync/pull/remote-puller';
+import { INTEGRATION_USER } from '../fakes/smax/seed';
 import { createStaff, UserWithToken } from '../support/factories';
 import {
   commentsOf,
@@ -250,6 +251,46 @@ describe('SMAX changes coming in', () => {
       await testApp.app.get(InboxService).whenIdle();
 
       expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['Plain body.']);
+    });
+  });
+
+  describe('while another backend is active', () => {
+    it('keeps bringing SMAX changes in', async () => {
+      const settings = testApp.app.get(SettingsService);
+      useWebhook();
+      const { uuid, key, issue } = await createIssue();
+      await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'basic' });
+      try {
+        testApp.fake.agent.comment(key, { body: '<p>Answered after the switch.</p>' });
+        await settleWebhooks(testApp);
+        testApp.fake.clearWebhookTargets();
+        testApp.fake.agent.setPhase(key, 'Close');
+
+        const counts = await runner.pull(puller);
+
+        expect(counts.failed).toBe(0);
+        expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['Answered after the switch.']);
+        expect((await deliveriesAbout(key)).map((entry) => entry.status)).not.toContain('failed');
+        expect((await readIssue(uuid)).body).toMatchObject({ status: 'Close', resolved: true });
+      } finally {
+        await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'smax' });
+      }
+    });
+
+    it('keeps waiting deliveries while SMAX settings are missing', async () => {
+      const settings = testApp.app.get(SettingsService);
+      const { key } = await createIssue();
+      await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'basic', SMAX_LOGIN: null });
+      try {
+        await testApp.http().post(WEBHOOK_PATH).send({ id: key }).expect(200, {});
+        await testApp.app.get(InboxService).whenIdle();
+
+        const delivery = await testApp.dataSource.getRepository(InboxEntry).findOneOrFail({ where: { source: SMAX_BACKEND_NAME }, order: { id: 'DESC' } });
+        expect(delivery.status).toBe('failed');
+        expect(delivery.lastError).toContain('SMAX is not configured: set SMAX_LOGIN.');
+      } finally {
+        await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'smax', SMAX_LOGIN: INTEGRATION_USER.login });
+      }
     });
   });
 

@@ -5,7 +5,7 @@ import { Logger } from '@nestjs/common';
 import { Agent, request } from 'undici';
 
 import { stripNullCharacters } from '../../common/null-characters';
-import type { SmaxConnectionOptions } from './smax.config';
+import { missingSmaxSettings, SmaxConnectionOptions } from './smax.config';
 import { SmaxError } from './smax.exception';
 
 export type SmaxHttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -132,7 +132,7 @@ export class SmaxHttpClient {
   }
 
   private async logIn(): Promise<string> {
-    const missing = missingConnectionSettings(this.options);
+    const missing = missingSmaxSettings(this.options);
     if (missing.length > 0) {
       // Retryable, so pushes queued meanwhile go out once an admin fills the settings in.
       throw new SmaxError(`SMAX is not configured: set ${missing.join(', ')} in the runtime settings.`, { retryable: true });
@@ -200,16 +200,6 @@ export function encodeQuery(query: SmaxQuery): string {
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
     .map(([name, value]) => `${encode(name)}=${encode(String(value))}`)
     .join('&');
-}
-
-function missingConnectionSettings(options: SmaxConnectionOptions): string[] {
-  const required: [string, string][] = [
-    ['SMAX_API_URL', options.apiUrl],
-    ['SMAX_TENANT_ID', options.tenantId],
-    ['SMAX_LOGIN', options.login],
-    ['SMAX_PASSWORD', options.password],
-  ];
-  return required.filter(([, value]) => value.trim() === '').map(([name]) => name);
 }
 
 function describeCall(call: SmaxCall): string {

@@ -78,7 +78,7 @@ export class SmaxBackend extends SupportBackend {
     this.issueSync = new SmaxIssueSync(this.people, shared.isFeedbackEnabled);
   }
 
-  /** Closes the HTTP connections; call it when the adapter is replaced. */
+  /** Closes the HTTP connections; `SmaxAdapterProvider` calls it for adapters it replaced. */
   close(): Promise<void> {
     return this.client.close();
   }

@@ -2,10 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, LessThan, Not } from 'typeorm';
 
-import { FailedDependencyException } from '../../../common/errors/app.exception';
 import { Attachment } from '../../attachments/attachment.entity';
 import { Issue } from '../../issues/issue.entity';
 import { PulledObject, PullPage, RemotePuller } from '../../sync/pull/remote-puller';
+import { backendCanSync } from '../backend-sync-rule';
 import { ZammadAdapterProvider } from './zammad-adapter.provider';
 import { ZammadError } from './zammad.exception';
 
@@ -97,14 +97,7 @@ export class ZammadIssuePuller extends RemotePuller<ZammadPulledTicket> {
     await this.adapters.current().discardStoredFiles(storageKeys);
   }
 
-  /**
-   * True when Zammad can be called. Without settings there is nothing to pull unless
-   * Zammad issues exist, and then the missing settings are an error worth reporting.
-   */
-  private async isUsable(): Promise<boolean> {
-    if (this.adapters.isConfigured()) return true;
-    const hasIssues = await this.dataSource.getRepository(Issue).existsBy({ backendName: BACKEND, backendId: Not(IsNull()) });
-    if (hasIssues) throw new FailedDependencyException('Zammad is not configured: set ZAMMAD_API_URL and ZAMMAD_TOKEN.');
-    return false;
+  private isUsable(): Promise<boolean> {
+    return backendCanSync(this.dataSource, { name: BACKEND, title: 'Zammad', missingSettings: this.adapters.missingSettings() });
   }
 }

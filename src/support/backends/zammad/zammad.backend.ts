@@ -327,11 +327,7 @@ export class ZammadBackend extends SupportBackend {
     };
   }
 
-  /**
-   * Closes the client's connections; `ZammadAdapterProvider` calls it for adapters it
-   * replaced. It is not named `close`, because `SupportBackendProvider` closes the adapters
-   * it retires, and this one stays in use by the sync plug-ins after a backend switch.
-   */
+  /** Closes the client's connections; `ZammadAdapterProvider` calls it for adapters it replaced. */
   async closeConnections(): Promise<void> {
     await this.client.close();
   }
