@@ -465,6 +465,29 @@ describe('Zammad sync', () => {
       expect(watermarkAfter!.watermark!.getTime()).toBeGreaterThan(watermarkBefore?.watermark?.getTime() ?? 0);
     });
 
+    it('keeps a file added in Zammad', async () => {
+      const issue = await createIssue('Agent file kept');
+      fake.agent.attachFile(ticketId(issue), { filename: 'agent.log', text: 'agent bytes' });
+      await pull();
+      const [pulled] = await attachments(issue);
+      const upload = await testApp
+        .http()
+        .post('/api/support-attachments/')
+        .set('Authorization', user.auth)
+        .field('issue', issue.url)
+        .attach('file', Buffer.from('own bytes'), { filename: 'own.log', contentType: 'text/plain' })
+        .expect(201);
+
+      const listed = await testApp.http().get(`/api/support-attachments/${pulled.uuid}/`).set('Authorization', staff.auth).expect(200);
+      const refused = await testApp.http().delete(`/api/support-attachments/${pulled.uuid}/`).set('Authorization', staff.auth).expect(400);
+      const own = await testApp.http().get(`/api/support-attachments/${upload.body.uuid}/`).set('Authorization', staff.auth).expect(200);
+
+      expect(listed.body.destroy_is_available).toBe(false);
+      expect(refused.body).toEqual({ non_field_errors: ['This attachment cannot be deleted.'] });
+      expect(await testApp.dataSource.getRepository(OutboxEntry).findBy({ targetUuid: pulled.uuid })).toEqual([]);
+      expect(own.body.destroy_is_available).toBe(true);
+    });
+
     it('removes comments deleted in Zammad', async () => {
       const issue = await createIssue('Pulled deletion');
       const note = fake.agent.note(ticketId(issue), { body: 'Posted by mistake.' });

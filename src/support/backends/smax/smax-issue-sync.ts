@@ -262,6 +262,7 @@ export class SmaxIssueSync {
         storageKey: null,
         backendId: item.id,
         backendName: BACKEND_NAME,
+        fromBackend: true,
         state: SyncState.OK,
       });
       if (item.updatedAt) attachment.created = item.updatedAt;

@@ -275,7 +275,7 @@ describe('SmaxBackend pull against the fake SMAX', () => {
       await syncIssue(dataSource, backend, issue);
 
       const [attachment] = await attachmentsOf(issue);
-      expect(attachment).toMatchObject({ fileName: 'gateway.log', mimeType: 'text/plain', fileSize: content.length, backendId: file.guid, storageKey: null });
+      expect(attachment).toMatchObject({ fileName: 'gateway.log', mimeType: 'text/plain', fileSize: content.length, backendId: file.guid, storageKey: null, fromBackend: true });
       expect(attachment.author).toMatchObject({ name: 'Agent One', backendId: '10002' });
       expect((await backend.downloadAttachment(attachment)).content.equals(content)).toBe(true);
     });

@@ -278,8 +278,14 @@ export class ZammadBackend extends SupportBackend {
     return this.withinCooldown(comment.created);
   }
 
+  /**
+   * Allows deleting a file not yet in Zammad at any time, and one we uploaded within
+   * `ZAMMAD_COMMENT_COOLDOWN_DURATION` minutes. Files added in Zammad stay, because Zammad
+   * lets the integration delete only its own notes and `deleteAttachment` refuses them.
+   */
   override attachmentDestroyIsAvailable(attachment: Attachment): boolean {
     if (!attachment.backendId) return true;
+    if (attachment.fromBackend) return false;
     return this.withinCooldown(attachment.created);
   }
 
