@@ -500,6 +500,48 @@ describe('Zammad sync', () => {
       expect((await comments(issue)).map((comment) => comment.description)).toEqual(['Ignore my note.']);
     });
 
+    describe('sync action', () => {
+      const sync = (issue: IssueBody) => testApp.http().post(`/api/support-issues/${issue.uuid}/sync/`).set('Authorization', staff.auth);
+      const exists = (issue: IssueBody) => testApp.dataSource.getRepository(Issue).existsBy({ uuid: parseUuid(issue.uuid)! });
+      const deleteTicket = (issue: IssueBody) =>
+        fetch(`${fake.url}/api/v1/tickets/${ticketId(issue)}`, { method: 'DELETE', headers: { Authorization: `Token token=${fake.tokens.integration}` } });
+
+      it('deletes the issue of a deleted ticket', async () => {
+        const issue = await createIssue('Deleted before sync');
+        await deleteTicket(issue);
+
+        const response = await sync(issue).expect(404);
+
+        expect(response.body).toEqual({ detail: 'The zammad backend no longer has this issue, so it was deleted here too.' });
+        expect(await exists(issue)).toBe(false);
+      });
+
+      it('keeps the issue of a ticket it may not see', async () => {
+        const issue = await createIssue('Hidden before sync');
+        fake.faults.add({ method: 'GET', path: `/api/v1/tickets/${ticketId(issue)}`, kind: 'error', status: 403, message: 'Not authorized', times: 4 });
+
+        const response = await sync(issue).expect(424);
+        fake.faults.clear();
+
+        expect(response.body.detail).toContain('403');
+        expect(await exists(issue)).toBe(true);
+      });
+
+      it('keeps the issue when every path returns 404', async () => {
+        const issue = await createIssue('Wrong URL before sync');
+        await deleteTicket(issue);
+        fake.faults.add({ method: 'GET', path: '/api/v1/users/me', kind: 'error', status: 404, times: 4 });
+
+        await sync(issue).expect(424);
+        fake.faults.clear();
+        const keptWhileBroken = await exists(issue);
+        await sync(issue).expect(404);
+
+        expect(keptWhileBroken).toBe(true);
+        expect(await exists(issue)).toBe(false);
+      });
+    });
+
     it('deletes issues of deleted tickets', async () => {
       const issue = await createIssue('Ticket deleted in Zammad');
       await fetch(`${fake.url}/api/v1/tickets/${ticketId(issue)}`, {
