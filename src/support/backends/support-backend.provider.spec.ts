@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { inMemorySettings } from '../../../test/support/in-memory-settings';
 import { ConflictException } from '../../common/errors/app.exception';
-import { settingDefaults } from '../../settings/settings.registry';
 import { SettingsService } from '../../settings/settings.service';
 import { FileStorage } from '../../storage/file-storage';
 import { AtlassianBackend } from './atlassian/atlassian.backend';
@@ -25,13 +25,7 @@ describe('SupportBackendProvider', () => {
   });
 
   beforeEach(() => {
-    // An in-memory stand-in: the provider reads settings only through `get`.
-    const values: Record<string, unknown> = { ...settingDefaults() };
-    settings = {
-      get: (key: string) => values[key],
-      getAll: () => ({ ...values }),
-      update: async (changes: Record<string, unknown>) => Object.assign(values, changes),
-    } as unknown as SettingsService;
+    settings = inMemorySettings();
     smax = new SmaxAdapterProvider(settings);
     provider = new SupportBackendProvider(
       settings,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 
-import { settingDefaults } from '../../../settings/settings.registry';
+import { inMemorySettings } from '../../../../test/support/in-memory-settings';
 import { SettingsService } from '../../../settings/settings.service';
 import { SmaxAdapterProvider } from './smax-adapter.provider';
 import { SmaxBackend } from './smax.backend';
@@ -16,13 +16,7 @@ describe('SmaxAdapterProvider', () => {
   });
 
   beforeEach(() => {
-    // An in-memory stand-in: the provider reads settings only through `get` and `getAll`.
-    const values: Record<string, unknown> = { ...settingDefaults() };
-    settings = {
-      get: (key: string) => values[key],
-      getAll: () => ({ ...values }),
-      update: async (changes: Record<string, unknown>) => Object.assign(values, changes),
-    } as unknown as SettingsService;
+    settings = inMemorySettings();
     provider = new SmaxAdapterProvider(settings);
     jest.useFakeTimers();
     close = jest.spyOn(SmaxBackend.prototype, 'close').mockResolvedValue(undefined);
