@@ -98,10 +98,16 @@ export const SETTINGS = {
   ZAMMAD_WEBHOOK_SECRET: secretSetting('Shared secret of Zammad webhook signatures (HMAC-SHA1). When empty, unsigned deliveries are accepted.'),
 
   SMAX_API_URL: urlSetting('', 'Base URL of the SMAX server.', optional),
-  SMAX_TENANT_ID: stringSetting('', 'SMAX tenant ID.', optional),
+  SMAX_TENANT_ID: stringSetting('', 'SMAX tenant ID: digits, such as 100000000.', {
+    optional: true,
+    pattern: { regex: /^[0-9]+$/, message: 'Enter the tenant ID as digits only.' },
+  }),
   SMAX_LOGIN: stringSetting('', 'SMAX integration user login.', optional),
   SMAX_PASSWORD: secretSetting('SMAX integration user password.'),
-  SMAX_AUTH_COOKIE_NAME: stringSetting('LWSSO_COOKIE_KEY', 'Name of the SMAX session cookie.'),
+  SMAX_AUTH_COOKIE_NAME: stringSetting('LWSSO_COOKIE_KEY', 'Name of the SMAX session cookie: LWSSO_COOKIE_KEY, or SMAX_AUTH_TOKEN on newer servers.', {
+    // A cookie name is an RFC 6265 token: visible ASCII without separators such as `=`, `;` or spaces.
+    pattern: { regex: /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, message: 'Enter a cookie name: letters, digits and !#$%&\'*+-.^_`|~ only.' },
+  }),
   SMAX_ORGANISATION_FIELD: stringSetting('', 'SMAX request property that receives the organization name.', optional),
   SMAX_PROJECT_FIELD: stringSetting('', 'SMAX request property that receives the project name.', optional),
   SMAX_AFFECTED_RESOURCE_FIELD: stringSetting('', 'SMAX request property that receives the affected resource.', optional),

@@ -240,6 +240,27 @@ describe('override settings', () => {
       });
     });
 
+    it('rejects malformed SMAX connection values', async () => {
+      const response = await testApp
+        .http()
+        .post(URL)
+        .set('Authorization', staff.auth)
+        .send({ SMAX_AUTH_COOKIE_NAME: 'a=b; c', SMAX_TENANT_ID: '../../x' })
+        .expect(400);
+
+      expect(Object.keys(response.body).sort()).toEqual(['SMAX_AUTH_COOKIE_NAME', 'SMAX_TENANT_ID']);
+      expect(response.body.SMAX_AUTH_COOKIE_NAME[0]).toMatch(/^Enter a cookie name/);
+      expect(response.body.SMAX_TENANT_ID).toEqual(['Enter the tenant ID as digits only.']);
+      expect(settings.get('SMAX_AUTH_COOKIE_NAME')).toBe('LWSSO_COOKIE_KEY');
+    });
+
+    it('accepts the cookie name of newer SMAX servers', async () => {
+      await testApp.http().post(URL).set('Authorization', staff.auth).send({ SMAX_AUTH_COOKIE_NAME: 'SMAX_AUTH_TOKEN', SMAX_TENANT_ID: '100000000' }).expect(200);
+
+      expect(settings.get('SMAX_AUTH_COOKIE_NAME')).toBe('SMAX_AUTH_TOKEN');
+      expect(settings.get('SMAX_TENANT_ID')).toBe('100000000');
+    });
+
     it('rejects null for a required setting', async () => {
       const response = await testApp.http().post(URL).set('Authorization', staff.auth).send({ WALDUR_SUPPORT_ENABLED: null }).expect(400);
       expect(response.body).toEqual({ WALDUR_SUPPORT_ENABLED: ['This field may not be null.'] });

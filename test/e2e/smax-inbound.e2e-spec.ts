@@ -1,6 +1,7 @@
 import { parseUuid } from '../../src/common/http/uuid';
 import { SettingsService } from '../../src/settings/settings.service';
 import { SMAX_BACKEND_NAME } from '../../src/support/backends/smax/smax-request-applier';
+import { Attachment } from '../../src/support/attachments/attachment.entity';
 import { SyncState } from '../../src/support/common/sync-state';
 import { Issue } from '../../src/support/issues/issue.entity';
 import { InboxEntry } from '../../src/support/sync/inbox/inbox-entry.entity';
@@ -8,6 +9,7 @@ import { InboxService } from '../../src/support/sync/inbox/inbox.service';
 import { OutboxEntry } from '../../src/support/sync/outbox/outbox-entry.entity';
 import { PullRunner } from '../../src/support/sync/pull/pull-runner.service';
 import { RemotePuller, RemotePullerRegistry } from '../../src/support/sync/pull/remote-puller';
+import { INTEGRATION_USER } from '../fakes/smax/seed';
 import { createStaff, UserWithToken } from '../support/factories';
 import {
   commentsOf,
@@ -80,8 +82,31 @@ describe('SMAX changes coming in', () => {
 
       const comments = await commentsOf(testApp, issue);
       expect(comments).toHaveLength(1);
-      expect(comments[0]).toMatchObject({ description: '<p>Rebooted the gateway.</p>', isPublic: true, backendName: 'smax', state: SyncState.OK });
+      expect(comments[0]).toMatchObject({
+        description: 'Rebooted the gateway.',
+        originalBody: '<p>Rebooted the gateway.</p>',
+        isPublic: true,
+        backendName: 'smax',
+        state: SyncState.OK,
+      });
       expect(comments[0].author).toMatchObject({ backendName: 'smax', backendId: '10002', name: 'Agent One' });
+    });
+
+    it('serves agent HTML as plain text', async () => {
+      useWebhook();
+      const { uuid, key } = await createIssue();
+      testApp.fake.agent.updateRequest(key, { Description: '<p>Disk <b>full</b></p><img src=x onerror="alert(1)">' });
+      testApp.fake.agent.comment(key, { body: '<p>Hi</p><script>alert(1)</script>' });
+      await settleWebhooks(testApp);
+
+      const issue = await readIssue(uuid);
+      const comments = await testApp
+        .http()
+        .get(`/api/support-comments/?issue=${encodeURIComponent(issue.body.url)}`)
+        .set('Authorization', staff.auth)
+        .expect(200);
+      expect(issue.body.description).toBe('Disk full');
+      expect(comments.body.map((comment: { description: string }) => comment.description)).toEqual(['Hi']);
     });
 
     it('resolves the issue on phase Close', async () => {
@@ -140,7 +165,7 @@ describe('SMAX changes coming in', () => {
       testApp.fake.agent.comment(key, { body: '<p>Looking into it.</p>' });
       await settleWebhooks(testApp);
 
-      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['<p>Looking into it.</p>']);
+      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['Looking into it.']);
       const statuses = (await deliveriesAbout(key)).slice(before).map((entry) => entry.status);
       expect(statuses.sort()).toEqual(['ignored', 'processed']);
     });
@@ -156,7 +181,7 @@ describe('SMAX changes coming in', () => {
       await settleWebhooks(testApp);
 
       expect((await readIssue(uuid)).body).toMatchObject({ status: 'Close', resolved: true });
-      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['<p>Fixed.</p>']);
+      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['Fixed.']);
     });
 
     it('does not copy our own comment back', async () => {
@@ -187,6 +212,14 @@ describe('SMAX changes coming in', () => {
       expect(await testApp.dataSource.getRepository(Issue).count()).toBe(issuesBefore);
     });
 
+    it('records a delivery that names a Request with a NUL character', async () => {
+      await testApp.http().post(WEBHOOK_PATH).send({ id: '99999997\u0000' }).expect(200, {});
+      await testApp.app.get(InboxService).whenIdle();
+
+      const [delivery] = await deliveriesAbout('99999997');
+      expect(delivery).toMatchObject({ status: 'ignored', lastError: 'SMAX Request 99999997 was not found.' });
+    });
+
     it('rejects deliveries without the shared secret', async () => {
       const settings = testApp.app.get(SettingsService);
       await settings.update({ SMAX_WEBHOOK_SECRET: 'shared-s3cret' });
@@ -199,7 +232,7 @@ describe('SMAX changes coming in', () => {
         testApp.fake.agent.comment(key, { body: '<p>Signed change.</p>' });
         await settleWebhooks(testApp);
 
-        expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['<p>Signed change.</p>']);
+        expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['Signed change.']);
         const [stored] = await deliveriesAbout(key);
         expect(stored.signatureVerdict).toBe('valid');
         expect(Object.keys(stored.headers)).not.toContain('x-smax-webhook-secret');
@@ -217,7 +250,47 @@ describe('SMAX changes coming in', () => {
       await testApp.http().post(WEBHOOK_PATH).set('Content-Type', 'text/plain').send(JSON.stringify({ id: key })).expect(200, {});
       await testApp.app.get(InboxService).whenIdle();
 
-      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['<p>Plain body.</p>']);
+      expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['Plain body.']);
+    });
+  });
+
+  describe('while another backend is active', () => {
+    it('keeps bringing SMAX changes in', async () => {
+      const settings = testApp.app.get(SettingsService);
+      useWebhook();
+      const { uuid, key, issue } = await createIssue();
+      await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'basic' });
+      try {
+        testApp.fake.agent.comment(key, { body: '<p>Answered after the switch.</p>' });
+        await settleWebhooks(testApp);
+        testApp.fake.clearWebhookTargets();
+        testApp.fake.agent.setPhase(key, 'Close');
+
+        const counts = await runner.pull(puller);
+
+        expect(counts.failed).toBe(0);
+        expect((await commentsOf(testApp, issue)).map((comment) => comment.description)).toEqual(['Answered after the switch.']);
+        expect((await deliveriesAbout(key)).map((entry) => entry.status)).not.toContain('failed');
+        expect((await readIssue(uuid)).body).toMatchObject({ status: 'Close', resolved: true });
+      } finally {
+        await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'smax' });
+      }
+    });
+
+    it('keeps waiting deliveries while SMAX settings are missing', async () => {
+      const settings = testApp.app.get(SettingsService);
+      const { key } = await createIssue();
+      await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'basic', SMAX_LOGIN: null });
+      try {
+        await testApp.http().post(WEBHOOK_PATH).send({ id: key }).expect(200, {});
+        await testApp.app.get(InboxService).whenIdle();
+
+        const delivery = await testApp.dataSource.getRepository(InboxEntry).findOneOrFail({ where: { source: SMAX_BACKEND_NAME }, order: { id: 'DESC' } });
+        expect(delivery.status).toBe('failed');
+        expect(delivery.lastError).toContain('SMAX is not configured: set SMAX_LOGIN.');
+      } finally {
+        await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'smax', SMAX_LOGIN: INTEGRATION_USER.login });
+      }
     });
   });
 
@@ -231,7 +304,22 @@ describe('SMAX changes coming in', () => {
       expect(counts.failed).toBe(0);
       expect(counts.applied).toBeGreaterThanOrEqual(1);
       const comments = await commentsOf(testApp, issue);
-      expect(comments.map((comment) => [comment.description, comment.isPublic])).toEqual([['<p>Seen by the pull.</p>', false]]);
+      expect(comments.map((comment) => [comment.description, comment.isPublic])).toEqual([['Seen by the pull.', false]]);
+    });
+
+    it('copies text with NUL characters', async () => {
+      const { key, issue } = await createIssue();
+      testApp.fake.agent.comment(key, { body: '<p>Null\u0000 byte.</p>' });
+      testApp.fake.agent.attach(key, { fileName: 'trace\u0000.log', content: Buffer.from('trace') });
+      testApp.fake.agent.updateRequest(key, { DisplayLabel: 'VPN\u0000 down' });
+
+      const counts = await runner.pull(puller);
+
+      expect(counts.failed).toBe(0);
+      expect((await commentsOf(testApp, issue)).map((comment) => comment.originalBody)).toEqual(['<p>Null byte.</p>']);
+      const files = await testApp.dataSource.getRepository(Attachment).findBy({ issueId: issue.id });
+      expect(files.map((file) => file.fileName)).toEqual(['trace.log']);
+      expect((await findIssue(testApp, issue.uuid)).summary).toBe('VPN down');
     });
 
     it('skips Requests it applied before', async () => {

@@ -11,6 +11,7 @@ import { InboxService } from '../../src/support/sync/inbox/inbox.service';
 import { OutboxEntry } from '../../src/support/sync/outbox/outbox-entry.entity';
 import { OutboxWorker } from '../../src/support/sync/outbox/outbox-worker.service';
 import { PullRunner } from '../../src/support/sync/pull/pull-runner.service';
+import { WatermarksRepository } from '../../src/support/sync/pull/watermarks.repository';
 import { SYNC_CONFIG, SyncConfig } from '../../src/support/sync/sync.config';
 import { FakeZammad, startFakeZammad } from '../fakes/zammad';
 import { createStaff, createUser, UserWithToken } from '../support/factories';
@@ -180,6 +181,19 @@ describe('Zammad sync', () => {
       expect(tickets).toHaveLength(1);
       expect(stored.key).toBe(tickets[0].number);
       expect(stored.state).toBe(SyncState.OK);
+    });
+
+    it('parks a comment whose error names a NUL character', async () => {
+      const issue = await createIssue('Rejected with NUL');
+      fake.faults.add({ method: 'POST', path: '/api/v1/ticket_articles', kind: 'error', status: 422, message: 'Invalid\u0000 body', times: 1 });
+
+      await testApp.http().post(`/api/support-issues/${issue.uuid}/comment/`).set('Authorization', user.auth).send({ description: 'Rejected.' }).expect(201);
+
+      const stored = await testApp.dataSource.getRepository(Comment).findOneByOrFail({ description: 'Rejected.' });
+      const [row] = await testApp.dataSource.getRepository(OutboxEntry).findBy({ targetUuid: stored.uuid });
+      expect(row.status).toBe('dead');
+      expect(row.lastError).toContain('Invalid body');
+      expect(stored.state).toBe(SyncState.ERRED);
     });
 
     it('adopts a comment whose response was lost', async () => {
@@ -364,6 +378,25 @@ describe('Zammad sync', () => {
       expect(entry.signatureVerdict).toBe('valid');
     });
 
+    it('records a delivery whose error names a NUL character', async () => {
+      const body = '{"ticket": \u0000}';
+
+      await testApp
+        .http()
+        .post('/api/support-zammad-webhook/')
+        .set('Content-Type', 'application/json')
+        .set('X-Zammad-Delivery', 'nul-1')
+        .set('X-Hub-Signature', `sha1=${createHmac('sha1', SECRET).update(body).digest('hex')}`)
+        .send(body)
+        .expect(200);
+      await testApp.app.get(InboxService).whenIdle();
+
+      const [entry] = await testApp.dataSource.getRepository(InboxEntry).findBy({ deliveryId: 'nul-1' });
+      expect(entry.status).toBe('ignored');
+      expect(entry.lastError).toMatch(/^Not a Zammad trigger payload: /);
+      expect(entry.lastError).not.toContain('\u0000');
+    });
+
     it('answers a signed delivery with an empty object', async () => {
       const body = JSON.stringify({ ticket: { id: 99_999 }, article: null });
 
@@ -434,6 +467,49 @@ describe('Zammad sync', () => {
       expect(await comments(issue)).toMatchObject([{ description: 'After the outage.' }]);
     });
 
+    it('copies text with NUL characters', async () => {
+      const issue = await createIssue('Pulled NUL characters');
+      const ticket = ticketId(issue);
+      fake.agent.note(ticket, { body: 'Plain\u0000 text', contentType: 'text/plain' });
+      fake.agent.reply(ticket, { body: '<p>Html\u0000 text</p>' });
+      fake.agent.attachFile(ticket, { filename: 'log\u0000.txt', text: 'bytes' }, { body: 'File\u0000 attached.' });
+      const watermarkBefore = await testApp.app.get(WatermarksRepository).find('zammad', 'issues');
+
+      const counts = await pull();
+
+      const descriptions = (await comments(issue)).map((comment) => comment.description).sort();
+      const stored = await testApp.dataSource.getRepository(Comment).findBy({ issue: { uuid: parseUuid(issue.uuid)! } });
+      const watermarkAfter = await testApp.app.get(WatermarksRepository).find('zammad', 'issues');
+      expect(counts.failed).toBe(0);
+      expect(descriptions).toEqual(['File attached.', 'Html text', 'Plain text']);
+      expect(stored.map((comment) => comment.originalBody).sort()).toEqual(['<p>Html text</p>', 'File attached.', 'Plain text']);
+      expect((await attachments(issue)).map((attachment) => attachment.fileName)).toEqual(['log.txt']);
+      expect(watermarkAfter!.watermark!.getTime()).toBeGreaterThan(watermarkBefore?.watermark?.getTime() ?? 0);
+    });
+
+    it('keeps a file added in Zammad', async () => {
+      const issue = await createIssue('Agent file kept');
+      fake.agent.attachFile(ticketId(issue), { filename: 'agent.log', text: 'agent bytes' });
+      await pull();
+      const [pulled] = await attachments(issue);
+      const upload = await testApp
+        .http()
+        .post('/api/support-attachments/')
+        .set('Authorization', user.auth)
+        .field('issue', issue.url)
+        .attach('file', Buffer.from('own bytes'), { filename: 'own.log', contentType: 'text/plain' })
+        .expect(201);
+
+      const listed = await testApp.http().get(`/api/support-attachments/${pulled.uuid}/`).set('Authorization', staff.auth).expect(200);
+      const refused = await testApp.http().delete(`/api/support-attachments/${pulled.uuid}/`).set('Authorization', staff.auth).expect(400);
+      const own = await testApp.http().get(`/api/support-attachments/${upload.body.uuid}/`).set('Authorization', staff.auth).expect(200);
+
+      expect(listed.body.destroy_is_available).toBe(false);
+      expect(refused.body).toEqual({ non_field_errors: ['This attachment cannot be deleted.'] });
+      expect(await testApp.dataSource.getRepository(OutboxEntry).findBy({ targetUuid: pulled.uuid })).toEqual([]);
+      expect(own.body.destroy_is_available).toBe(true);
+    });
+
     it('removes comments deleted in Zammad', async () => {
       const issue = await createIssue('Pulled deletion');
       const note = fake.agent.note(ticketId(issue), { body: 'Posted by mistake.' });
@@ -444,6 +520,48 @@ describe('Zammad sync', () => {
       await pull();
 
       expect((await comments(issue)).map((comment) => comment.description)).toEqual(['Ignore my note.']);
+    });
+
+    describe('sync action', () => {
+      const sync = (issue: IssueBody) => testApp.http().post(`/api/support-issues/${issue.uuid}/sync/`).set('Authorization', staff.auth);
+      const exists = (issue: IssueBody) => testApp.dataSource.getRepository(Issue).existsBy({ uuid: parseUuid(issue.uuid)! });
+      const deleteTicket = (issue: IssueBody) =>
+        fetch(`${fake.url}/api/v1/tickets/${ticketId(issue)}`, { method: 'DELETE', headers: { Authorization: `Token token=${fake.tokens.integration}` } });
+
+      it('deletes the issue of a deleted ticket', async () => {
+        const issue = await createIssue('Deleted before sync');
+        await deleteTicket(issue);
+
+        const response = await sync(issue).expect(404);
+
+        expect(response.body).toEqual({ detail: 'The zammad backend no longer has this issue, so it was deleted here too.' });
+        expect(await exists(issue)).toBe(false);
+      });
+
+      it('keeps the issue of a ticket it may not see', async () => {
+        const issue = await createIssue('Hidden before sync');
+        fake.faults.add({ method: 'GET', path: `/api/v1/tickets/${ticketId(issue)}`, kind: 'error', status: 403, message: 'Not authorized', times: 4 });
+
+        const response = await sync(issue).expect(424);
+        fake.faults.clear();
+
+        expect(response.body.detail).toContain('403');
+        expect(await exists(issue)).toBe(true);
+      });
+
+      it('keeps the issue when every path returns 404', async () => {
+        const issue = await createIssue('Wrong URL before sync');
+        await deleteTicket(issue);
+        fake.faults.add({ method: 'GET', path: '/api/v1/users/me', kind: 'error', status: 404, times: 4 });
+
+        await sync(issue).expect(424);
+        fake.faults.clear();
+        const keptWhileBroken = await exists(issue);
+        await sync(issue).expect(404);
+
+        expect(keptWhileBroken).toBe(true);
+        expect(await exists(issue)).toBe(false);
+      });
     });
 
     it('deletes issues of deleted tickets', async () => {

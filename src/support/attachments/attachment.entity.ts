@@ -75,6 +75,14 @@ export class Attachment {
   @Column({ type: 'varchar', length: 255, default: '' })
   backendId: string;
 
+  /**
+   * True for a file added in the backend and copied here by a pull, false for one uploaded
+   * through our API. The Zammad and SMAX pulls set it.
+   * NOTE: the Jira pull does not set it yet, so Jira files read false.
+   */
+  @Column({ type: 'boolean', default: false })
+  fromBackend: boolean;
+
   @Column({ type: 'smallint', default: SyncState.OK })
   state: SyncState;
 

@@ -3,6 +3,7 @@ import { Module, Scope } from '@nestjs/common';
 import { SyncModule } from '../sync/sync.module';
 import { AtlassianModule } from './atlassian/atlassian.module';
 import { BackendWrites } from './backend-writes.service';
+import { SmaxModule } from './smax/smax.module';
 import { SupportBackend } from './support-backend';
 import { SupportBackendProvider } from './support-backend.provider';
 import { ZammadModule } from './zammad/zammad.module';
@@ -13,7 +14,7 @@ import { ZammadModule } from './zammad/zammad.module';
  * The token is request-scoped, so scheduled jobs and other singletons use the provider.
  */
 @Module({
-  imports: [SyncModule, ZammadModule, AtlassianModule],
+  imports: [SyncModule, ZammadModule, AtlassianModule, SmaxModule],
   providers: [
     SupportBackendProvider,
     BackendWrites,

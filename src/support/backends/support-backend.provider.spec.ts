@@ -1,13 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { inMemorySettings } from '../../../test/support/in-memory-settings';
 import { ConflictException } from '../../common/errors/app.exception';
-import { settingDefaults } from '../../settings/settings.registry';
 import { SettingsService } from '../../settings/settings.service';
 import { FileStorage } from '../../storage/file-storage';
 import { AtlassianBackend } from './atlassian/atlassian.backend';
 import { AtlassianBackendProvider } from './atlassian/atlassian-backend.provider';
 import { BasicBackend } from './basic/basic.backend';
+import { SmaxAdapterProvider } from './smax/smax-adapter.provider';
 import { SmaxBackend } from './smax/smax.backend';
 import { SupportBackendProvider } from './support-backend.provider';
 import { ZammadAdapterProvider } from './zammad/zammad-adapter.provider';
@@ -16,6 +17,7 @@ import { ZammadBackend } from './zammad/zammad.backend';
 describe('SupportBackendProvider', () => {
   let settings: SettingsService;
   let provider: SupportBackendProvider;
+  let smax: SmaxAdapterProvider;
 
   beforeAll(() => {
     // The provider logs each rebuild; outside an app that would go to the console.
@@ -23,17 +25,13 @@ describe('SupportBackendProvider', () => {
   });
 
   beforeEach(() => {
-    // An in-memory stand-in: the provider reads settings only through `get`.
-    const values: Record<string, unknown> = { ...settingDefaults() };
-    settings = {
-      get: (key: string) => values[key],
-      getAll: () => ({ ...values }),
-      update: async (changes: Record<string, unknown>) => Object.assign(values, changes),
-    } as unknown as SettingsService;
+    settings = inMemorySettings();
+    smax = new SmaxAdapterProvider(settings);
     provider = new SupportBackendProvider(
       settings,
       new ZammadAdapterProvider(settings, {} as DataSource, {} as FileStorage),
       new AtlassianBackendProvider(settings, {} as DataSource),
+      smax,
     );
   });
 
@@ -95,69 +93,34 @@ describe('SupportBackendProvider', () => {
     expect(backend.name).toBe('atlassian');
   });
 
-  it('leaves the Jira adapter open when another backend takes over', async () => {
-    const close = jest.spyOn(AtlassianBackend.prototype, 'closeConnections').mockResolvedValue(undefined);
+  it('leaves shared adapters open when another backend takes over', async () => {
+    jest.useFakeTimers();
+    const closeJira = jest.spyOn(AtlassianBackend.prototype, 'closeConnections').mockResolvedValue(undefined);
+    const closeSmax = jest.spyOn(SmaxBackend.prototype, 'close').mockResolvedValue(undefined);
     try {
-      await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'atlassian' });
-      provider.current();
-      await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'basic' });
-      provider.onSettingsChanged({ keys: ['WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE'] });
-      provider.current();
-      await provider.onApplicationShutdown();
-      expect(close).not.toHaveBeenCalled();
+      for (const type of ['atlassian', 'smax', 'basic'] as const) {
+        await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: type });
+        provider.onSettingsChanged({ keys: ['WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE'] });
+        provider.current();
+      }
+      jest.advanceTimersByTime(600_000);
+
+      expect(closeJira).not.toHaveBeenCalled();
+      expect(closeSmax).not.toHaveBeenCalled();
     } finally {
-      close.mockRestore();
+      closeJira.mockRestore();
+      closeSmax.mockRestore();
+      jest.useRealTimers();
     }
   });
 
-  it('builds the SMAX adapter from its settings', async () => {
+  it('takes the SMAX adapter from its provider', async () => {
     await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'smax', SMAX_API_URL: 'https://smax.example.com/' });
     const backend = provider.current();
     expect(backend).toBeInstanceOf(SmaxBackend);
     expect(backend.name).toBe('smax');
-    await provider.onApplicationShutdown();
-  });
-
-  describe('closing replaced adapters', () => {
-    let close: jest.SpyInstance;
-
-    beforeEach(async () => {
-      jest.useFakeTimers();
-      close = jest.spyOn(SmaxBackend.prototype, 'close').mockResolvedValue(undefined);
-      await settings.update({ WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE: 'smax' });
-    });
-
-    afterEach(() => {
-      close.mockRestore();
-      jest.useRealTimers();
-    });
-
-    function closedAdapters(): unknown[] {
-      return close.mock.contexts;
-    }
-
-    it('closes a replaced adapter after its grace period', async () => {
-      const first = provider.current();
-      await settings.update({ SMAX_LOGIN: 'other-bot' });
-      provider.onSettingsChanged({ keys: ['SMAX_LOGIN'] });
-      const second = provider.current();
-
-      jest.advanceTimersByTime(89_000);
-      expect(closedAdapters()).toEqual([]);
-      jest.advanceTimersByTime(1_000);
-      expect(closedAdapters()).toEqual([first]);
-      expect(second).not.toBe(first);
-    });
-
-    it('closes the active and replaced adapters on shutdown', async () => {
-      const first = provider.current();
-      await settings.update({ SMAX_LOGIN: 'other-bot' });
-      const second = provider.current();
-
-      await provider.onApplicationShutdown();
-
-      expect(closedAdapters()).toEqual([first, second]);
-    });
+    expect(backend).toBe(smax.current());
+    await smax.onApplicationShutdown();
   });
 
   it('falls back to basic for an unknown type', async () => {

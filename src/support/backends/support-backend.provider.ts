@@ -1,16 +1,15 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 
 import { ConflictException } from '../../common/errors/app.exception';
 import { SettingsService } from '../../settings/settings.service';
 import { assertNever } from '../common/assert-never';
 import { BackendName } from '../common/backend-name';
-import { activeBackendName, isFeedbackEnabled, issueKeyPrefix } from '../common/support-settings';
+import { activeBackendName, issueKeyPrefix } from '../common/support-settings';
 import type { Issue } from '../issues/issue.entity';
 import { AtlassianBackendProvider } from './atlassian/atlassian-backend.provider';
 import { BasicBackend } from './basic/basic.backend';
-import { smaxOptionsFromSettings } from './smax/smax.config';
-import { SmaxBackend } from './smax/smax.backend';
+import { SmaxAdapterProvider } from './smax/smax-adapter.provider';
 import { SupportBackend } from './support-backend';
 import { ZammadAdapterProvider } from './zammad/zammad-adapter.provider';
 
@@ -22,17 +21,6 @@ const BACKEND_SETTING_KEYS: Record<BackendName, (key: string) => boolean> = {
   smax: (key) => key.startsWith('SMAX_'),
 };
 
-/**
- * Time a replaced adapter keeps its connections open, so operations that took it before the
- * change can finish. It exceeds the outbox's default delivery timeout of 60 seconds.
- */
-const RETIRED_ADAPTER_GRACE_MS = 90_000;
-
-/** An adapter that holds connections; `close` releases them. */
-interface ClosableBackend {
-  close(): Promise<void>;
-}
-
 export interface SettingsChangedEvent {
   keys: string[];
 }
@@ -43,26 +31,26 @@ export interface SettingsChangedEvent {
  * and rebuilt when they change, so switching backends needs no restart.
  *
  * Callers take `current()` once per operation and keep that adapter to its end: adapters are
- * immutable, so one request sees one backend even if an admin switches it meanwhile.
+ * immutable, so one request sees one backend even if an admin switches it meanwhile. The
+ * Jira, Zammad and SMAX adapters come from their own providers, which the sync plug-ins
+ * share and which close the connections of replaced adapters.
  */
 @Injectable()
-export class SupportBackendProvider implements OnApplicationShutdown {
+export class SupportBackendProvider {
   private readonly logger = new Logger(SupportBackendProvider.name);
   private cached: { key: string; backend: SupportBackend } | undefined;
-  /** Replaced adapters waiting for their grace period to end before they are closed. */
-  private readonly retired = new Map<SupportBackend, NodeJS.Timeout>();
 
   constructor(
     private readonly settings: SettingsService,
     private readonly zammad: ZammadAdapterProvider,
     private readonly atlassian: AtlassianBackendProvider,
+    private readonly smax: SmaxAdapterProvider,
   ) {}
 
   current(): SupportBackend {
     const name = activeBackendName(this.settings);
     const key = this.cacheKey(name);
     if (this.cached?.key !== key) {
-      if (this.cached) this.retire(this.cached.backend);
       this.cached = { key, backend: this.build(name) };
       this.logger.log(`Support backend "${name}" is active`);
     }
@@ -95,20 +83,7 @@ export class SupportBackendProvider implements OnApplicationShutdown {
     const relevant = event.keys.some(
       (key) => key === 'WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE' || Object.values(BACKEND_SETTING_KEYS).some((matches) => matches(key)),
     );
-    if (relevant && this.cached) {
-      this.retire(this.cached.backend);
-      this.cached = undefined;
-    }
-  }
-
-  /** Closes the active adapter and the replaced ones still in their grace period. */
-  async onApplicationShutdown(): Promise<void> {
-    const open = [...this.retired.keys()];
-    for (const timer of this.retired.values()) clearTimeout(timer);
-    this.retired.clear();
-    if (this.cached) open.push(this.cached.backend);
-    this.cached = undefined;
-    await Promise.all(open.map((backend) => this.close(backend)));
+    if (relevant) this.cached = undefined;
   }
 
   private cacheKey(name: BackendName): string {
@@ -124,9 +99,8 @@ export class SupportBackendProvider implements OnApplicationShutdown {
       case 'basic':
         return new BasicBackend({ issueKeyPrefix: issueKeyPrefix(this.settings) });
       case 'smax':
-        return new SmaxBackend(smaxOptionsFromSettings(this.settings.getAll()), {
-          isFeedbackEnabled: () => isFeedbackEnabled(this.settings),
-        });
+        // Shared with the SMAX sync plug-ins, which also own its connections.
+        return this.smax.current();
       case 'zammad':
         // Shared with the Zammad sync plug-ins, which also own its connections.
         return this.zammad.current();
@@ -137,28 +111,4 @@ export class SupportBackendProvider implements OnApplicationShutdown {
         return assertNever(name);
     }
   }
-
-  /** Closes a replaced adapter once operations that took it before the change had time to finish. */
-  private retire(backend: SupportBackend): void {
-    if (!isClosable(backend) || this.retired.has(backend)) return;
-    const timer = setTimeout(() => {
-      this.retired.delete(backend);
-      void this.close(backend);
-    }, RETIRED_ADAPTER_GRACE_MS);
-    timer.unref();
-    this.retired.set(backend, timer);
-  }
-
-  private async close(backend: SupportBackend): Promise<void> {
-    if (!isClosable(backend)) return;
-    try {
-      await backend.close();
-    } catch (error) {
-      this.logger.warn(`Closing the ${backend.name} adapter failed: ${(error as Error).message}`);
-    }
-  }
-}
-
-function isClosable(backend: SupportBackend): backend is SupportBackend & ClosableBackend {
-  return typeof (backend as Partial<ClosableBackend>).close === 'function';
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-import { AppException, FailedDependencyException, ValidationFailedException } from '../../common/errors/app.exception';
+import { AppException, FailedDependencyException, NotFoundException, ValidationFailedException } from '../../common/errors/app.exception';
 import { ApiUrls } from '../../common/http/api-urls';
 import { Paginator } from '../../common/http/pagination';
 import type { User } from '../../identity/users/user.entity';
@@ -72,6 +72,10 @@ export class IssuesService {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn({ err: error, issue: issue.uuid, backend: backend.name }, 'Issue sync failed');
       throw new FailedDependencyException(`Syncing the issue with the ${backend.name} backend failed: ${message}`);
+    }
+    // A backend that finds its copy of the issue deleted deletes ours too.
+    if (!(await this.dataSource.getRepository(Issue).existsBy({ id: issue.id }))) {
+      throw new NotFoundException(`The ${backend.name} backend no longer has this issue, so it was deleted here too.`);
     }
   }
 }

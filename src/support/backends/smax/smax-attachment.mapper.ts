@@ -1,3 +1,5 @@
+import { safeFileName } from '../../common/file-names';
+import { stripNullCharacters } from '../../common/null-characters';
 import type { RequestAttachmentEntry, SmaxUploadJson } from './ems-types';
 import { epochMillisToDate, readBoolean, readNumber, readString } from './smax-values';
 
@@ -69,7 +71,8 @@ export function readAttachmentEntries(value: unknown): AttachmentEntriesResult {
   let parsed: unknown = value;
   if (typeof value === 'string') {
     try {
-      parsed = JSON.parse(value);
+      // The string may carry `\u0000` escapes, which only this second parse turns into U+0000.
+      parsed = stripNullCharacters(JSON.parse(value) as unknown);
     } catch (error) {
       return { readable: false, reason: `RequestAttachments is not valid JSON: ${(error as Error).message}` };
     }
@@ -90,7 +93,7 @@ export function mapAttachmentEntry(entry: RequestAttachmentEntry): SmaxAttachmen
   const properties = entry.properties;
   const id = readString(properties.id);
   if (id === undefined) return undefined;
-  const fileName = (readString(properties.file_name) ?? readString(properties.name) ?? UNNAMED_ATTACHMENT).normalize('NFC');
+  const fileName = safeFileName(readString(properties.file_name) ?? readString(properties.name) ?? UNNAMED_ATTACHMENT);
   return {
     id,
     fileName,

@@ -1,11 +1,15 @@
+import { stripNullCharacters } from '../../common/null-characters';
 import type { EmbeddedCommentJson, SmaxCommentJson } from './ems-types';
-import { textToHtml, unescapeEmbeddedBody } from './smax-html';
+import { bodyText, textToHtml, unescapeEmbeddedBody } from './smax-html';
 import { epochMillisToDate, readBoolean, readString } from './smax-values';
 
 /** A comment on a Request, in our domain's terms. */
 export interface SmaxCommentSnapshot {
   id: string;
+  /** The body as SMAX keeps it, usually HTML. */
   bodyHtml: string;
+  /** The body as plain text, for our API. */
+  text: string;
   isPublic: boolean;
   /** `PUBLIC`, `INTERNAL`, `AGENTPUBLIC` or whatever the server sent. */
   privacyType: string;
@@ -49,9 +53,11 @@ export function mapComment(json: SmaxCommentJson): SmaxCommentSnapshot | undefin
   if (id === undefined) return undefined;
   const privacyType = readString(json.PrivacyType) ?? 'PUBLIC';
   const submitter = json.Submitter as { UserId?: unknown } | string | undefined;
+  const body = readString(json.Body) ?? '';
   return {
     id,
-    bodyHtml: readString(json.Body) ?? '',
+    bodyHtml: body,
+    text: bodyText(body),
     isPublic: isPublicPrivacy(privacyType),
     privacyType,
     submitterPersonId: typeof submitter === 'object' && submitter !== null ? readString(submitter.UserId) : personIdOf(submitter),
@@ -80,7 +86,8 @@ export function mapEmbeddedComments(value: unknown): SmaxCommentSnapshot[] | und
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(value);
+    // The string may carry `\u0000` escapes, which only this second parse turns into U+0000.
+    parsed = stripNullCharacters(JSON.parse(value) as unknown);
   } catch {
     return undefined;
   }
@@ -92,9 +99,11 @@ export function mapEmbeddedComments(value: unknown): SmaxCommentSnapshot[] | und
       const id = readString(item.CommentId);
       if (id === undefined) return undefined;
       const privacyType = readString(item.PrivacyType) ?? 'PUBLIC';
+      const body = unescapeEmbeddedBody(readString(item.CommentBody) ?? '');
       return {
         id,
-        bodyHtml: unescapeEmbeddedBody(readString(item.CommentBody) ?? ''),
+        bodyHtml: body,
+        text: bodyText(body),
         isPublic: isPublicPrivacy(privacyType),
         privacyType,
         submitterPersonId: personIdOf(item.Submitter),

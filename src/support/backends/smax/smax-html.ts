@@ -3,9 +3,14 @@
  * newlines, so text is converted before it is sent.
  */
 
+import { htmlToText } from '../../common/html-text';
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/** A start or end tag, a comment or a character reference: what makes a body HTML. */
+const HTML_MARKUP = /<\/?[a-z][a-z0-9-]*(?:\s[^>]*)?\/?>|<!--|&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ESCAPES[char]);
@@ -20,6 +25,15 @@ export function unescapeHtml(html: string): string {
     }
     return NAMED_ENTITIES[name.toLowerCase()] ?? entity;
   });
+}
+
+/**
+ * Returns the plain text our API serves for a SMAX description or comment body. HTML is
+ * reduced to its words and lines by `htmlToText`, so no tag, script or style of it is
+ * served. A body without any markup is plain text already and keeps its line breaks.
+ */
+export function bodyText(body: string): string {
+  return HTML_MARKUP.test(body) ? htmlToText(body) : body.replace(/\r\n?/g, '\n').trim();
 }
 
 /**

@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { Agent, request } from 'undici';
 
-import type { SmaxConnectionOptions } from './smax.config';
+import { stripNullCharacters } from '../../common/null-characters';
+import { missingSmaxSettings, SmaxConnectionOptions } from './smax.config';
 import { SmaxError } from './smax.exception';
 
 export type SmaxHttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -54,13 +55,16 @@ export class SmaxHttpClient {
     return this.options.login;
   }
 
-  /** Runs a call and parses the JSON body; an empty body gives undefined. */
+  /**
+   * Runs a call and parses the JSON body; an empty body gives undefined. U+0000 is removed
+   * from every string, because SMAX keeps it where an agent typed it and our database cannot.
+   */
   async json<T>(call: SmaxCall): Promise<T | undefined> {
     const response = await this.send(call);
     if (response.body.length === 0) return undefined;
     const text = response.body.toString('utf8');
     try {
-      return JSON.parse(text) as T;
+      return stripNullCharacters(JSON.parse(text) as T);
     } catch (error) {
       throw new SmaxError(`SMAX returned a response to ${describeCall(call)} that is not valid JSON: ${summarizeText(text)}`, {
         status: response.status,
@@ -128,7 +132,7 @@ export class SmaxHttpClient {
   }
 
   private async logIn(): Promise<string> {
-    const missing = missingConnectionSettings(this.options);
+    const missing = missingSmaxSettings(this.options);
     if (missing.length > 0) {
       // Retryable, so pushes queued meanwhile go out once an admin fills the settings in.
       throw new SmaxError(`SMAX is not configured: set ${missing.join(', ')} in the runtime settings.`, { retryable: true });
@@ -196,16 +200,6 @@ export function encodeQuery(query: SmaxQuery): string {
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
     .map(([name, value]) => `${encode(name)}=${encode(String(value))}`)
     .join('&');
-}
-
-function missingConnectionSettings(options: SmaxConnectionOptions): string[] {
-  const required: [string, string][] = [
-    ['SMAX_API_URL', options.apiUrl],
-    ['SMAX_TENANT_ID', options.tenantId],
-    ['SMAX_LOGIN', options.login],
-    ['SMAX_PASSWORD', options.password],
-  ];
-  return required.filter(([, value]) => value.trim() === '').map(([name]) => name);
 }
 
 function describeCall(call: SmaxCall): string {

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 
+import { stripNullCharacters } from '../../common/null-characters';
 import { InboxDelivery, InboxOutcome, InboxProcessor, parseJsonBody } from '../../sync/inbox/inbox-processor';
+import { backendCanSync } from '../backend-sync-rule';
+import { SmaxAdapterProvider } from './smax-adapter.provider';
 import { withRemoteErrors } from './smax-remote-error';
 import { SMAX_BACKEND_NAME, SMAX_REQUEST_OBJECT, SmaxRequestApplier } from './smax-request-applier';
 import { readString } from './smax-values';
@@ -8,13 +13,18 @@ import { readString } from './smax-values';
 /**
  * Applies SMAX change notifications. A notification names only the Request (`{"id": "..."}`),
  * so the Request is read again from SMAX and applied through `SmaxRequestApplier`, which
- * ignores versions applied before: repeated and late deliveries change nothing.
+ * ignores versions applied before: repeated and late deliveries change nothing. This runs
+ * whichever backend is active, as long as the SMAX settings are complete.
  */
 @Injectable()
 export class SmaxInboxProcessor extends InboxProcessor {
   readonly source = SMAX_BACKEND_NAME;
 
-  constructor(private readonly applier: SmaxRequestApplier) {
+  constructor(
+    private readonly applier: SmaxRequestApplier,
+    private readonly adapters: SmaxAdapterProvider,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
     super();
   }
 
@@ -22,8 +32,11 @@ export class SmaxInboxProcessor extends InboxProcessor {
     const requestId = requestIdOf(delivery);
     if (requestId === undefined) return { status: 'ignored', reason: 'The body is not a JSON object with a Request "id".' };
     const remoteObject = { type: SMAX_REQUEST_OBJECT, id: requestId };
-    const backend = this.applier.activeBackend();
-    if (!backend) return { status: 'ignored', reason: 'SMAX is not the active support backend.', remoteObject };
+    const missingSettings = this.adapters.missingSettings();
+    if (!(await backendCanSync(this.dataSource, { name: SMAX_BACKEND_NAME, title: 'SMAX', missingSettings }))) {
+      return { status: 'ignored', reason: 'SMAX is not configured and no issue belongs to it.', remoteObject };
+    }
+    const backend = this.adapters.current();
 
     return withRemoteErrors(async () => {
       const request = await backend.findRequest(requestId);
@@ -46,7 +59,7 @@ export class SmaxInboxProcessor extends InboxProcessor {
 function requestIdOf(delivery: InboxDelivery): string | undefined {
   let body: unknown;
   try {
-    body = parseJsonBody(delivery);
+    body = stripNullCharacters(parseJsonBody(delivery));
   } catch {
     return undefined;
   }

@@ -5,6 +5,8 @@ import { DataSource, In, IsNull, LessThan, Not } from 'typeorm';
 import { SyncState } from '../../common/sync-state';
 import { Issue } from '../../issues/issue.entity';
 import { PulledObject, PullPage, RemotePuller } from '../../sync/pull/remote-puller';
+import { backendCanSync } from '../backend-sync-rule';
+import { SmaxAdapterProvider } from './smax-adapter.provider';
 import { withRemoteErrors } from './smax-remote-error';
 import { SMAX_BACKEND_NAME, SmaxRequestApplier } from './smax-request-applier';
 import { SmaxRequestSnapshot } from './smax.mapper';
@@ -36,7 +38,7 @@ export interface PagePosition {
  * closed, not deleted, so a missing one means it was deleted by an administrator or the
  * integration user lost sight of it. The issue is marked ERRED and logged, never deleted:
  * its comments and attachments are kept, and staff decide what to do with it.
- * Nothing is pulled while SMAX is not the active backend.
+ * SMAX issues are pulled whichever backend is active, as long as the SMAX settings are complete.
  */
 @Injectable()
 export class SmaxIssuePuller extends RemotePuller<PulledRequest> {
@@ -47,13 +49,14 @@ export class SmaxIssuePuller extends RemotePuller<PulledRequest> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly applier: SmaxRequestApplier,
+    private readonly adapters: SmaxAdapterProvider,
   ) {
     super();
   }
 
   async pullChanges(since: Date | null, overlapMs: number, cursor?: string): Promise<PullPage<PulledRequest>> {
-    const backend = this.applier.activeBackend();
-    if (!backend) return { objects: [], newWatermark: null };
+    if (!(await this.isUsable())) return { objects: [], newWatermark: null };
+    const backend = this.adapters.current();
     const position = cursor ? parseCursor(cursor) : await this.firstPosition(since, overlapMs);
     if (!position) return { objects: [], newWatermark: null };
 
@@ -67,21 +70,19 @@ export class SmaxIssuePuller extends RemotePuller<PulledRequest> {
   }
 
   async applyObject(object: PulledRequest): Promise<'applied' | 'skipped'> {
-    const backend = this.applier.activeBackend();
-    if (!backend) throw new Error('SMAX stopped being the active support backend during the pull');
+    const backend = this.adapters.current();
     const outcome = await withRemoteErrors(() => this.applier.apply(backend, object.request));
     return outcome.status === 'applied' ? 'applied' : 'skipped';
   }
 
   async listRemoteIds(): Promise<Iterable<string>> {
-    const backend = this.applier.activeBackend();
-    if (!backend) return [];
+    if (!(await this.isUsable())) return [];
+    const backend = this.adapters.current();
     const local = await this.linkedRequestIds();
     return withRemoteErrors(() => backend.listExistingRequestIds(local));
   }
 
   async listLocalIds(createdBefore: Date): Promise<Iterable<string>> {
-    if (!this.applier.activeBackend()) return [];
     return this.linkedRequestIds(createdBefore);
   }
 
@@ -94,6 +95,10 @@ export class SmaxIssuePuller extends RemotePuller<PulledRequest> {
     await this.dataSource.getRepository(Issue).update({ id: In(issues.map((issue) => issue.id)) }, { state: SyncState.ERRED });
     const listed = issues.map((issue) => `${issue.uuid} (Request ${issue.backendId})`).join(', ');
     this.logger.warn(`Marked ${issues.length} issues ERRED because SMAX no longer shows their Requests: ${listed}`);
+  }
+
+  private isUsable(): Promise<boolean> {
+    return backendCanSync(this.dataSource, { name: SMAX_BACKEND_NAME, title: 'SMAX', missingSettings: this.adapters.missingSettings() });
   }
 
   /** Starts at the watermark less the overlap; a first pull starts at our oldest SMAX issue, or not at all without one. */

@@ -3,6 +3,7 @@ import { EntityManager, In } from 'typeorm';
 
 import { Attachment } from '../../attachments/attachment.entity';
 import { Comment } from '../../comments/comment.entity';
+import { safeFileName } from '../../common/file-names';
 import { SyncState } from '../../common/sync-state';
 import { Issue } from '../../issues/issue.entity';
 import { statusChangeFields } from '../../issues/issue-status-change';
@@ -16,7 +17,6 @@ import { SmaxRequestSnapshot } from './smax.mapper';
 
 const BACKEND_NAME = 'smax';
 const MAX_SUMMARY_LENGTH = 255;
-const MAX_FILE_NAME_LENGTH = 255;
 
 /** The state of one issue in SMAX. */
 export interface RemoteIssueState {
@@ -44,7 +44,8 @@ export interface IssueSyncResult {
 /**
  * Brings our copy of an issue in line with its SMAX Request: summary, description and
  * phase (our status, whose meaning comes from the issue-status table), then comments and
- * attachments, adding, updating and deleting rows. A row whose push response was lost (it
+ * attachments, adding, updating and deleting rows. Descriptions and comment bodies are
+ * stored as plain text, and a comment written in SMAX keeps its HTML as `originalBody`. A row whose push response was lost (it
  * has no `backend_id` yet) is linked to the remote item with the same content instead of
  * getting a copy, so a retried push never shows up twice. Rows not yet pushed are kept.
  * Applying the same state twice changes nothing.
@@ -91,8 +92,8 @@ export class SmaxIssueSync {
     if (request.summary !== undefined && request.summary !== issue.summary) {
       changes.summary = request.summary.slice(0, MAX_SUMMARY_LENGTH);
     }
-    if (request.descriptionHtml !== undefined && !sameContent(issue.description, request.descriptionHtml)) {
-      changes.description = request.descriptionHtml;
+    if (request.descriptionHtml !== undefined && request.descriptionText !== undefined) {
+      if (textChanged(issue.description, request.descriptionHtml, request.descriptionText)) changes.description = request.descriptionText;
     }
     if (request.phase !== undefined && request.phase !== issue.status) {
       Object.assign(changes, await this.statusChanges(issue, request.phase, manager));
@@ -153,7 +154,8 @@ export class SmaxIssueSync {
 
   private async updateComment(local: Comment, item: SmaxCommentSnapshot, manager: EntityManager): Promise<boolean> {
     const changes: Partial<Comment> = {};
-    if (!sameContent(local.description, item.bodyHtml)) changes.description = item.bodyHtml;
+    const bodyChanged = local.originalBody !== null ? local.originalBody !== item.bodyHtml : textChanged(local.description, item.bodyHtml, item.text);
+    if (bodyChanged) Object.assign(changes, { description: item.text, originalBody: item.bodyHtml, originalFormat: 'html' });
     if (local.isPublic !== item.isPublic) changes.isPublic = item.isPublic;
     if (Object.keys(changes).length === 0) return false;
     await manager.update(Comment, local.id, changes);
@@ -175,7 +177,9 @@ export class SmaxIssueSync {
     const comment = manager.create(Comment, {
       issueId: issue.id,
       authorId: author.id,
-      description: item.bodyHtml,
+      description: item.text,
+      originalBody: item.bodyHtml,
+      originalFormat: 'html',
       isPublic: item.isPublic,
       backendId: item.id,
       backendName: BACKEND_NAME,
@@ -251,13 +255,14 @@ export class SmaxIssueSync {
         issueId: issue.id,
         commentId: commentId ?? null,
         authorId: await this.creatorId(item.creator, manager, persons, creators),
-        fileName: item.fileName.slice(0, MAX_FILE_NAME_LENGTH),
+        fileName: item.fileName,
         mimeType: item.mimeType,
         fileSize: item.size,
         sha256: null,
         storageKey: null,
         backendId: item.id,
         backendName: BACKEND_NAME,
+        fromBackend: true,
         state: SyncState.OK,
       });
       if (item.updatedAt) attachment.created = item.updatedAt;
@@ -293,6 +298,15 @@ export class SmaxIssueSync {
 }
 
 /**
+ * Checks whether SMAX's body differs from our plain text `local`. A row that contains SMAX's
+ * HTML itself (older versions stored pulled bodies that way) counts as changed.
+ */
+function textChanged(local: string, remoteHtml: string, remoteText: string): boolean {
+  if (local === remoteText) return false;
+  return local === remoteHtml || !sameContent(local, remoteHtml);
+}
+
+/**
  * Checks whether our text and SMAX's HTML have the same content. We keep plain text where
  * SMAX keeps the HTML we made from it, so an unchanged body must not overwrite ours.
  */
@@ -309,7 +323,7 @@ function isSameComment(local: Comment, item: SmaxCommentSnapshot): boolean {
 }
 
 function isSameFile(local: Attachment, item: SmaxAttachmentSnapshot): boolean {
-  return local.fileName.normalize('NFC') === item.fileName && Number(local.fileSize) === item.size;
+  return safeFileName(local.fileName) === item.fileName && Number(local.fileSize) === item.size;
 }
 
 function byCreation(left: SmaxCommentSnapshot, right: SmaxCommentSnapshot): number {

@@ -11,8 +11,9 @@ import { Issue } from '../../issues/issue.entity';
 import { RemoteError } from '../../sync/common/remote-error';
 import { DeliveryResult, OutboxDeliverer, OutboxDelivery } from '../../sync/outbox/outbox-deliverer';
 import { IssueRemoteFields } from '../support-backend';
+import { SmaxAdapterProvider } from './smax-adapter.provider';
 import { withRemoteErrors } from './smax-remote-error';
-import { SMAX_BACKEND_NAME, SmaxRequestApplier } from './smax-request-applier';
+import { SMAX_BACKEND_NAME } from './smax-request-applier';
 import { SmaxBackend } from './smax.backend';
 
 /**
@@ -20,9 +21,8 @@ import { SmaxBackend } from './smax.backend';
  * transaction. A retried create first looks for what an earlier attempt made: the Request
  * by the reference line in its description, the comment by its text, visibility and author.
  * A retried attachment looks for a linked file of the same name and size. Rows whose issue or comment was deleted meanwhile are done without a call.
- *
- * NOTE: rows wait (retryable) while SMAX is not the active backend, and are parked after the
- * last attempt; replay them after switching back.
+ * Rows are delivered whichever backend is active. While the SMAX settings are incomplete,
+ * each attempt fails as retryable.
  */
 @Injectable()
 export class SmaxOutboxDeliverer extends OutboxDeliverer {
@@ -31,7 +31,7 @@ export class SmaxOutboxDeliverer extends OutboxDeliverer {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly applier: SmaxRequestApplier,
+    private readonly adapters: SmaxAdapterProvider,
     private readonly storage: FileStorage,
   ) {
     super();
@@ -281,11 +281,7 @@ export class SmaxOutboxDeliverer extends OutboxDeliverer {
   }
 
   private backend(): SmaxBackend {
-    const backend = this.applier.activeBackend();
-    if (!backend) {
-      throw new RemoteError('SMAX is not the active support backend; the row waits until it is active again.', { retryable: true });
-    }
-    return backend;
+    return this.adapters.current();
   }
 
   private loadIssue(delivery: OutboxDelivery): Promise<Issue | null> {

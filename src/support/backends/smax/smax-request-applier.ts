@@ -8,7 +8,6 @@ import { Issue } from '../../issues/issue.entity';
 import { remoteChange, runWithChangeContext } from '../../sync/common/change-origin';
 import { acceptIfNewer } from '../../sync/inbox/remote-versions';
 import { FileStorage } from '../../../storage/file-storage';
-import { SupportBackendProvider } from '../support-backend.provider';
 import { SmaxAttachmentDownloads } from './smax-attachment-downloads';
 import { SmaxBackend } from './smax.backend';
 import { SmaxRequestSnapshot } from './smax.mapper';
@@ -42,16 +41,9 @@ export class SmaxRequestApplier {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly backends: SupportBackendProvider,
     private readonly storage: FileStorage,
     private readonly downloads: SmaxAttachmentDownloads,
   ) {}
-
-  /** Returns the SMAX adapter when SMAX is the active backend, else undefined. */
-  activeBackend(): SmaxBackend | undefined {
-    const backend = this.backends.current();
-    return backend instanceof SmaxBackend ? backend : undefined;
-  }
 
   apply(backend: SmaxBackend, request: SmaxRequestSnapshot): Promise<RequestApplyOutcome> {
     return runWithChangeContext(remoteChange(SMAX_BACKEND_NAME), () => this.applyRemote(backend, request));

@@ -108,7 +108,18 @@ describe('SmaxBackend pull against the fake SMAX', () => {
       const synced = await syncIssue(dataSource, backend, issue);
 
       expect(synced.summary).toBe('VPN down in Tartu');
-      expect(synced.description).toBe('<p>Only <b>Tartu</b> is affected.</p>');
+      expect(synced.description).toBe('Only Tartu is affected.');
+    });
+
+    it('changes nothing on a repeat of an HTML description', async () => {
+      fake.agent.updateRequest('50001', { Description: '<p>See <a href="https://status.example.com/">the status page</a>.</p>' });
+      await syncIssue(dataSource, backend, issue);
+      const first = await dataSource.getRepository(Issue).findOneByOrFail({ id: issue.id });
+
+      const synced = await syncIssue(dataSource, backend, issue);
+
+      expect(first.description).toBe('See the status page (https://status.example.com/).');
+      expect(synced.modified).toEqual(first.modified);
     });
 
     it('keeps our text when SMAX holds its HTML form', async () => {
@@ -132,9 +143,37 @@ describe('SmaxBackend pull against the fake SMAX', () => {
       await syncIssue(dataSource, backend, issue);
 
       const [comment] = await commentsOf(issue);
-      expect(comment).toMatchObject({ description: '<p>Restarted the gateway.</p>', isPublic: true, backendId: remote.Id, backendName: 'smax' });
+      expect(comment).toMatchObject({
+        description: 'Restarted the gateway.',
+        originalBody: '<p>Restarted the gateway.</p>',
+        originalFormat: 'html',
+        isPublic: true,
+        backendId: remote.Id,
+        backendName: 'smax',
+      });
       expect(comment.author).toMatchObject({ name: 'Agent One', backendId: '10002', backendName: 'smax', userId: null });
       expect(comment.created).toEqual(new Date(remote.CreateTime));
+    });
+
+    it('serves a comment with a script as plain text', async () => {
+      fake.agent.comment('50001', { body: '<p>Hi</p><script>alert(1)</script>' });
+
+      await syncIssue(dataSource, backend, issue);
+
+      const [comment] = await commentsOf(issue);
+      expect(comment.description).toBe('Hi');
+      expect(comment.originalBody).toBe('<p>Hi</p><script>alert(1)</script>');
+    });
+
+    it('turns a comment stored as HTML into text', async () => {
+      const remote = fake.agent.comment('50001', { body: '<p>Stored <i>raw</i>.</p>' });
+      await syncIssue(dataSource, backend, issue);
+      await dataSource.getRepository(Comment).update({ backendId: remote.Id }, { description: '<p>Stored <i>raw</i>.</p>', originalBody: null, originalFormat: null });
+
+      await syncIssue(dataSource, backend, issue);
+
+      const [comment] = await commentsOf(issue);
+      expect(comment).toMatchObject({ description: 'Stored raw.', originalBody: '<p>Stored <i>raw</i>.</p>' });
     });
 
     it('keeps an internal agent comment private', async () => {
@@ -177,7 +216,7 @@ describe('SmaxBackend pull against the fake SMAX', () => {
 
       const comments = await commentsOf(issue);
       expect(comments).toHaveLength(1);
-      expect(comments[0]).toMatchObject({ description: '<p>Final.</p>', isPublic: false });
+      expect(comments[0]).toMatchObject({ description: 'Final.', originalBody: '<p>Final.</p>', isPublic: false });
     });
 
     it('removes a comment deleted in SMAX', async () => {
@@ -214,7 +253,7 @@ describe('SmaxBackend pull against the fake SMAX', () => {
       await syncIssue(dataSource, backend, issue);
 
       const [comment] = await commentsOf(issue);
-      expect(comment).toMatchObject({ backendId: remote.Id, description: '<p>Fish & chips</p>', isPublic: false });
+      expect(comment).toMatchObject({ backendId: remote.Id, description: 'Fish & chips', isPublic: false });
       expect(comment.author.backendId).toBe('10002');
     });
 
@@ -236,7 +275,7 @@ describe('SmaxBackend pull against the fake SMAX', () => {
       await syncIssue(dataSource, backend, issue);
 
       const [attachment] = await attachmentsOf(issue);
-      expect(attachment).toMatchObject({ fileName: 'gateway.log', mimeType: 'text/plain', fileSize: content.length, backendId: file.guid, storageKey: null });
+      expect(attachment).toMatchObject({ fileName: 'gateway.log', mimeType: 'text/plain', fileSize: content.length, backendId: file.guid, storageKey: null, fromBackend: true });
       expect(attachment.author).toMatchObject({ name: 'Agent One', backendId: '10002' });
       expect((await backend.downloadAttachment(attachment)).content.equals(content)).toBe(true);
     });

@@ -6,6 +6,7 @@ import { Project } from '../../../identity/projects/project.entity';
 import { User } from '../../../identity/users/user.entity';
 import type { Attachment } from '../../attachments/attachment.entity';
 import { Comment } from '../../comments/comment.entity';
+import { safeFileName } from '../../common/file-names';
 import type { Feedback } from '../../feedback/feedback.entity';
 import type { Issue } from '../../issues/issue.entity';
 import { RequestType } from '../../request-types/request-type.entity';
@@ -77,7 +78,7 @@ export class SmaxBackend extends SupportBackend {
     this.issueSync = new SmaxIssueSync(this.people, shared.isFeedbackEnabled);
   }
 
-  /** Closes the HTTP connections; call it when the adapter is replaced. */
+  /** Closes the HTTP connections; `SmaxAdapterProvider` calls it for adapters it replaced. */
   close(): Promise<void> {
     return this.client.close();
   }
@@ -281,7 +282,8 @@ export class SmaxBackend extends SupportBackend {
   async findCreatedAttachment(attachment: Attachment, issue: Issue, linkedIds: ReadonlySet<string>): Promise<{ backendId: string } | undefined> {
     const requestId = this.requestIdOf(issue);
     const files = await this.links.list(requestId);
-    const found = files.find((file) => !file.hidden && !linkedIds.has(file.id) && file.fileName === attachment.fileName && file.size === attachment.fileSize);
+    const fileName = safeFileName(attachment.fileName);
+    const found = files.find((file) => !file.hidden && !linkedIds.has(file.id) && file.fileName === fileName && file.size === attachment.fileSize);
     return found ? { backendId: found.id } : undefined;
   }
 

@@ -64,6 +64,17 @@ type SmaxSettings = Pick<
   | 'SMAX_SECONDS_TO_WAIT'
 >;
 
+/** Names of the settings that must be set before SMAX can be called, or an empty list. */
+export function missingSmaxSettings(options: SmaxConnectionOptions): string[] {
+  const required: [string, string][] = [
+    ['SMAX_API_URL', options.apiUrl],
+    ['SMAX_TENANT_ID', options.tenantId],
+    ['SMAX_LOGIN', options.login],
+    ['SMAX_PASSWORD', options.password],
+  ];
+  return required.filter(([, value]) => value.trim() === '').map(([name]) => name);
+}
+
 /** Builds the adapter's options from the runtime settings. */
 export function smaxOptionsFromSettings(settings: SmaxSettings): SmaxBackendOptions {
   return {

@@ -132,6 +132,12 @@ describe('SMAX attachment mapper', () => {
     expect(mapAttachmentEntry({ properties: { id: 'g1', file_name: decomposed } })?.fileName).toBe('R\u00e9sum\u00e9.pdf');
   });
 
+  it('removes folders and line breaks from file names', () => {
+    const entry = mapAttachmentEntry({ properties: { id: 'g1', file_name: '../../../etc/cron.d/x\r\nInjected: 1' } });
+
+    expect(entry?.fileName).toBe('.._.._.._etc_cron.d_xInjected: 1');
+  });
+
   it('builds the entry Waldur writes', () => {
     const entry = newAttachmentEntry({ guid: 'g1', name: 'отчёт.tar.gz', size: 5, contentType: 'application/gzip', lastModified: 1706696430000 }, 'EXT-1');
 
@@ -179,6 +185,7 @@ describe('SMAX comment mapper', () => {
     expect(comment).toEqual({
       id: 'c1',
       bodyHtml: '<p>Please restart the router.</p>',
+      text: 'Please restart the router.',
       isPublic: true,
       privacyType: 'PUBLIC',
       submitterPersonId: '10016',
@@ -188,6 +195,17 @@ describe('SMAX comment mapper', () => {
       updatedAt: null,
       attachmentIds: [],
     });
+  });
+
+  it('serves a body with a script as plain text', () => {
+    const comment = mapComment({ Id: 'c1', Body: '<p>Hi</p><script>alert(1)</script>' });
+
+    expect(comment?.text).toBe('Hi');
+    expect(comment?.bodyHtml).toBe('<p>Hi</p><script>alert(1)</script>');
+  });
+
+  it('keeps the line breaks of a body without markup', () => {
+    expect(mapComment({ Id: 'c1', Body: 'First\r\nSecond' })?.text).toBe('First\nSecond');
   });
 
   it('reads the files a comment carries', () => {
@@ -228,6 +246,7 @@ describe('SMAX comment mapper', () => {
       {
         id: 'bae223e7-a1e6-4f73-90c3-fd92345c4d7e',
         bodyHtml: '<p>Restarted &amp; checked.</p>',
+        text: 'Restarted & checked.',
         isPublic: false,
         privacyType: 'INTERNAL',
         submitterPersonId: '10016',
@@ -304,6 +323,19 @@ describe('SMAX request mapper', () => {
 
     expect(request.issueReference).toBe('3f2a1b4c5d6e4f708a9b0c1d2e3f4a5b');
     expect(request.descriptionHtml).toBe('<p>Hello</p>');
+    expect(request.descriptionText).toBe('Hello');
+  });
+
+  it('serves an HTML description as plain text', () => {
+    const request = mapRequest({ properties: { Id: '50001', Description: '<p>Disk <b>full</b></p><img src=x onerror="alert(1)">' } });
+
+    expect(request.descriptionText).toBe('Disk full');
+  });
+
+  it('keeps a plain description as written', () => {
+    const request = mapRequest({ properties: { Id: '50001', Description: 'Disk full\nsince 5 < 6 o\'clock' } });
+
+    expect(request.descriptionText).toBe('Disk full\nsince 5 < 6 o\'clock');
   });
 
   it('finds a reference SMAX re-wrapped', () => {

@@ -1,7 +1,7 @@
 import type { EmsEntity, EmsProperties } from './ems-types';
 import { mapRequestAttachments, SmaxAttachmentSnapshot } from './smax-attachment.mapper';
 import { mapEmbeddedComments, SmaxCommentSnapshot } from './smax-comment.mapper';
-import { comparableText, escapeHtml, textToHtml } from './smax-html';
+import { bodyText, comparableText, escapeHtml, textToHtml } from './smax-html';
 import { epochMillisToDate, readNumber, readString } from './smax-values';
 
 /** A SMAX Request in our domain's terms. */
@@ -10,6 +10,8 @@ export interface SmaxRequestSnapshot {
   summary: string | undefined;
   /** The HTML description without our reference line. */
   descriptionHtml: string | undefined;
+  /** That description as plain text, for our API. */
+  descriptionText: string | undefined;
   /** Our issue uuid (32 hex) from the reference line, when the Request was made by us. */
   issueReference: string | undefined;
   /** Workflow phase (`Log`, `Close`, `Abandon`, ...); it becomes our issue's status. */
@@ -51,10 +53,12 @@ export function mapRequest(entity: EmsEntity): SmaxRequestSnapshot {
   const id = readString(properties.Id);
   if (id === undefined) throw new Error('the Request entity has no Id');
   const description = readString(properties.Description);
+  const descriptionHtml = description === undefined ? undefined : removeReference(description);
   return {
     id,
     summary: readString(properties.DisplayLabel),
-    descriptionHtml: description === undefined ? undefined : removeReference(description),
+    descriptionHtml,
+    descriptionText: descriptionHtml === undefined ? undefined : bodyText(descriptionHtml),
     issueReference: description === undefined ? undefined : findReference(description),
     phase: readString(properties.PhaseId),
     smaxStatus: readString(properties.Status),

@@ -5,7 +5,7 @@ import { OutboxDelivererRegistry } from '../../sync/outbox/outbox-deliverer';
 import { RemotePullerRegistry } from '../../sync/pull/remote-puller';
 import { SyncModule } from '../../sync/sync.module';
 import { StorageModule } from '../../../storage/storage.module';
-import { BackendsModule } from '../backends.module';
+import { SmaxAdapterProvider } from './smax-adapter.provider';
 import { SmaxAttachmentDownloads } from './smax-attachment-downloads';
 import { SmaxInboxProcessor } from './smax-inbox-processor';
 import { SmaxIssuePuller } from './smax-issue-puller';
@@ -34,12 +34,22 @@ export class SmaxSyncRegistration implements OnModuleInit {
 }
 
 /**
- * Wires the SMAX adapter into the running service: outbox delivery, the change-notification
- * webhook and the scheduled pull. The adapter itself is built by `SupportBackendProvider`.
+ * The SMAX adapter and its sync plug-ins: outbox delivery, the change-notification webhook
+ * and the scheduled pull, registered with the sync machinery.
  */
 @Module({
-  imports: [SyncModule, BackendsModule, StorageModule],
+  imports: [SyncModule, StorageModule],
   controllers: [SmaxWebhookController],
-  providers: [SmaxRequestApplier, SmaxAttachmentDownloads, SmaxOutboxDeliverer, SmaxInboxProcessor, SmaxIssuePuller, SmaxWebhookService, SmaxSyncRegistration],
+  providers: [
+    SmaxAdapterProvider,
+    SmaxRequestApplier,
+    SmaxAttachmentDownloads,
+    SmaxOutboxDeliverer,
+    SmaxInboxProcessor,
+    SmaxIssuePuller,
+    SmaxWebhookService,
+    SmaxSyncRegistration,
+  ],
+  exports: [SmaxAdapterProvider],
 })
 export class SmaxModule {}

@@ -5,14 +5,9 @@ import { DataSource } from 'typeorm';
 import { SettingsService } from '../../../settings/settings.service';
 import { FileStorage } from '../../../storage/file-storage';
 import { isFeedbackEnabled } from '../../common/support-settings';
+import { RetiredAdapters } from '../retired-adapters';
 import { ZammadBackend } from './zammad.backend';
 import { missingZammadSettings, zammadSettingsFrom } from './zammad.config';
-
-/**
- * Time a replaced adapter keeps its connections open, so operations that took it before
- * the change can finish. It exceeds the outbox's default delivery timeout of 60 seconds.
- */
-const RETIRED_ADAPTER_GRACE_MS = 90_000;
 
 /**
  * Builds the Zammad adapter from the runtime settings and keeps it while they hold, for
@@ -24,7 +19,7 @@ const RETIRED_ADAPTER_GRACE_MS = 90_000;
 export class ZammadAdapterProvider implements OnApplicationShutdown {
   private readonly logger = new Logger(ZammadAdapterProvider.name);
   private cached: { key: string; backend: ZammadBackend } | undefined;
-  private readonly retired = new Map<ZammadBackend, NodeJS.Timeout>();
+  private readonly retired = new RetiredAdapters<ZammadBackend>('Zammad', (backend) => backend.closeConnections(), this.logger);
 
   constructor(
     private readonly settings: SettingsService,
@@ -36,7 +31,7 @@ export class ZammadAdapterProvider implements OnApplicationShutdown {
     const settings = zammadSettingsFrom(this.settings.getAll());
     const key = JSON.stringify(settings);
     if (this.cached?.key !== key) {
-      if (this.cached) this.retire(this.cached.backend);
+      if (this.cached) this.retired.retire(this.cached.backend);
       const backend = new ZammadBackend(settings, {
         dataSource: this.dataSource,
         store: this.storage,
@@ -50,33 +45,18 @@ export class ZammadAdapterProvider implements OnApplicationShutdown {
 
   /** Tells whether `ZAMMAD_API_URL` and `ZAMMAD_TOKEN` are set, so Zammad can be called. */
   isConfigured(): boolean {
-    return missingZammadSettings(zammadSettingsFrom(this.settings.getAll())).length === 0;
+    return this.missingSettings().length === 0;
+  }
+
+  /** Names of the settings that must be set before Zammad can be called, or an empty list. */
+  missingSettings(): string[] {
+    return missingZammadSettings(zammadSettingsFrom(this.settings.getAll()));
   }
 
   /** Closes the connections of the current adapter and of the replaced ones still in their grace period. */
   async onApplicationShutdown(): Promise<void> {
-    const open = [...this.retired.keys()];
-    for (const timer of this.retired.values()) clearTimeout(timer);
-    this.retired.clear();
-    if (this.cached) open.push(this.cached.backend);
+    const current = this.cached?.backend;
     this.cached = undefined;
-    await Promise.all(open.map((backend) => this.close(backend)));
-  }
-
-  private retire(backend: ZammadBackend): void {
-    const timer = setTimeout(() => {
-      this.retired.delete(backend);
-      void this.close(backend);
-    }, RETIRED_ADAPTER_GRACE_MS);
-    timer.unref();
-    this.retired.set(backend, timer);
-  }
-
-  private async close(backend: ZammadBackend): Promise<void> {
-    try {
-      await backend.closeConnections();
-    } catch (error) {
-      this.logger.warn(`Closing the connections of a Zammad adapter failed: ${(error as Error).message}`);
-    }
+    await this.retired.closeAll(current);
   }
 }

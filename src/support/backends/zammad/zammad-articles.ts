@@ -1,4 +1,4 @@
-import { escapeHtml, htmlToText, normalizeWhitespace, textToHtml } from './html-text';
+import { escapeHtml, htmlToText, normalizeWhitespace, textToHtml } from '../../common/html-text';
 import { mapArticle, ZammadCommentFields } from './zammad.mapper';
 import type { ZammadArticle } from './zammad.types';
 

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { stripNullCharacters } from '../../common/null-characters';
 import { Issue } from '../../issues/issue.entity';
 import { remoteChange, runWithChangeContext } from '../../sync/common/change-origin';
 import { RemoteError } from '../../sync/common/remote-error';
@@ -35,7 +36,7 @@ export class ZammadInboxProcessor extends InboxProcessor {
   async process(delivery: InboxDelivery): Promise<InboxOutcome> {
     let change: ZammadWebhookChange;
     try {
-      change = mapWebhookPayload(parseJsonBody(delivery));
+      change = mapWebhookPayload(stripNullCharacters(parseJsonBody(delivery)));
     } catch (error) {
       if (error instanceof SyntaxError || error instanceof ZammadPayloadError) {
         return { status: 'ignored', reason: `Not a Zammad trigger payload: ${error.message}` };

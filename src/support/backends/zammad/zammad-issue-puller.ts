@@ -2,10 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, LessThan, Not } from 'typeorm';
 
-import { FailedDependencyException } from '../../../common/errors/app.exception';
-import { Attachment } from '../../attachments/attachment.entity';
 import { Issue } from '../../issues/issue.entity';
 import { PulledObject, PullPage, RemotePuller } from '../../sync/pull/remote-puller';
+import { backendCanSync } from '../backend-sync-rule';
 import { ZammadAdapterProvider } from './zammad-adapter.provider';
 import { ZammadError } from './zammad.exception';
 
@@ -83,28 +82,15 @@ export class ZammadIssuePuller extends RemotePuller<ZammadPulledTicket> {
 
   /** Deletes the issues of deleted tickets with their comments and attachments, and reports each one. */
   async reconcileGone(remoteIds: string[]): Promise<void> {
+    const backend = this.adapters.current();
     const storageKeys = await this.dataSource.transaction(async (manager) => {
       const issues = await manager.findBy(Issue, { backendName: BACKEND, backendId: In(remoteIds) });
-      if (issues.length === 0) return [];
-      const issueIds = issues.map((issue) => issue.id);
-      const files = await manager.find(Attachment, { select: { storageKey: true }, where: { issueId: In(issueIds) } });
-      await manager.delete(Issue, { id: In(issueIds) });
-      for (const issue of issues) {
-        this.logger.warn(`Deleted issue ${issue.uuid} (${issue.key}) because Zammad ticket ${issue.backendId} no longer exists`);
-      }
-      return files.map((file) => file.storageKey).filter((key): key is string => key !== null);
+      return backend.deleteIssuesOfDeletedTickets(manager, issues);
     });
-    await this.adapters.current().discardStoredFiles(storageKeys);
+    await backend.discardStoredFiles(storageKeys);
   }
 
-  /**
-   * True when Zammad can be called. Without settings there is nothing to pull unless
-   * Zammad issues exist, and then the missing settings are an error worth reporting.
-   */
-  private async isUsable(): Promise<boolean> {
-    if (this.adapters.isConfigured()) return true;
-    const hasIssues = await this.dataSource.getRepository(Issue).existsBy({ backendName: BACKEND, backendId: Not(IsNull()) });
-    if (hasIssues) throw new FailedDependencyException('Zammad is not configured: set ZAMMAD_API_URL and ZAMMAD_TOKEN.');
-    return false;
+  private isUsable(): Promise<boolean> {
+    return backendCanSync(this.dataSource, { name: BACKEND, title: 'Zammad', missingSettings: this.adapters.missingSettings() });
   }
 }

@@ -311,6 +311,7 @@ export class ZammadTicketSync {
           storageKey: stored?.key ?? null,
           backendName: BACKEND,
           backendId: attachment.backendId,
+          fromBackend: true,
           state: SyncState.OK,
           ...(article.createdAt ? { created: article.createdAt } : {}),
         })

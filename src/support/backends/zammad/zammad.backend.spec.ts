@@ -505,6 +505,10 @@ describe('ZammadBackend pushes', () => {
       expect(backend.attachmentDestroyIsAvailable({ backendId: '7', created: minutesAgo(2) } as Attachment)).toBe(true);
     });
 
+    it('rejects deleting a file added in Zammad', () => {
+      expect(backend.attachmentDestroyIsAvailable({ backendId: '7', fromBackend: true, created: minutesAgo(2) } as Attachment)).toBe(false);
+    });
+
     it('rejects deleting an old attachment', () => {
       expect(backend.attachmentDestroyIsAvailable({ backendId: '7', created: minutesAgo(10) } as Attachment)).toBe(false);
     });

@@ -1,18 +1,18 @@
 import { Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 
 import { FailedDependencyException, ValidationFailedException } from '../../../common/errors/app.exception';
 import { formatUuid } from '../../../common/http/uuid';
 import { Customer } from '../../../identity/customers/customer.entity';
 import { User } from '../../../identity/users/user.entity';
-import type { Attachment } from '../../attachments/attachment.entity';
+import { Attachment } from '../../attachments/attachment.entity';
 import type { Comment } from '../../comments/comment.entity';
-import type { Issue } from '../../issues/issue.entity';
+import { textToHtml } from '../../common/html-text';
+import { Issue } from '../../issues/issue.entity';
 import { Priority } from '../../priorities/priority.entity';
 import { SupportUser } from '../../support-users/support-user.entity';
 import { IssueRemoteFields, SupportBackend } from '../support-backend';
 import type { AttachmentStore } from './attachment-store';
-import { textToHtml } from './html-text';
 import { isDeletableWhilePublic } from './zammad-articles';
 import { ZammadAccounts } from './zammad-accounts';
 import { ZammadChangeFeed, ZammadChangePage } from './zammad-changes';
@@ -127,10 +127,34 @@ export class ZammadBackend extends SupportBackend {
     await ignoreNotFound(this.client.deleteTicket(issue.backendId));
   }
 
-  /** Pulls the ticket inside the caller's transaction, network calls included. */
+  /**
+   * Pulls the ticket inside the caller's transaction, network calls included. When Zammad
+   * confirms the ticket deleted, the issue is deleted with its comments and files instead.
+   */
   async syncIssue(issue: Issue, manager: EntityManager): Promise<void> {
     this.assertPulled(issue);
-    await this.ticketSync.sync(manager, issue);
+    try {
+      await this.ticketSync.sync(manager, issue);
+    } catch (error) {
+      if (!(await this.isDeletedTicket(issue.backendId!, error))) throw error;
+      await this.discardStoredFiles(await this.deleteIssuesOfDeletedTickets(manager, [issue]));
+    }
+  }
+
+  /**
+   * Deletes issues whose tickets Zammad deleted, with their comments and attachments, and
+   * logs each one. Returns the storage keys of their files, for the caller to discard once
+   * the transaction commits.
+   */
+  async deleteIssuesOfDeletedTickets(manager: EntityManager, issues: Issue[]): Promise<string[]> {
+    if (issues.length === 0) return [];
+    const issueIds = issues.map((issue) => issue.id);
+    const files = await manager.find(Attachment, { select: { storageKey: true }, where: { issueId: In(issueIds) } });
+    await manager.delete(Issue, { id: In(issueIds) });
+    for (const issue of issues) {
+      this.logger.warn(`Deleted issue ${issue.uuid} (${issue.key}) because Zammad ticket ${issue.backendId} no longer exists`);
+    }
+    return files.map((file) => file.storageKey).filter((key): key is string => key !== null);
   }
 
   /**
@@ -278,8 +302,14 @@ export class ZammadBackend extends SupportBackend {
     return this.withinCooldown(comment.created);
   }
 
+  /**
+   * Allows deleting a file not yet in Zammad at any time, and one we uploaded within
+   * `ZAMMAD_COMMENT_COOLDOWN_DURATION` minutes. Files added in Zammad stay, because Zammad
+   * lets the integration delete only its own notes and `deleteAttachment` refuses them.
+   */
   override attachmentDestroyIsAvailable(attachment: Attachment): boolean {
     if (!attachment.backendId) return true;
+    if (attachment.fromBackend) return false;
     return this.withinCooldown(attachment.created);
   }
 
@@ -327,11 +357,7 @@ export class ZammadBackend extends SupportBackend {
     };
   }
 
-  /**
-   * Closes the client's connections; `ZammadAdapterProvider` calls it for adapters it
-   * replaced. It is not named `close`, because `SupportBackendProvider` closes the adapters
-   * it retires, and this one stays in use by the sync plug-ins after a backend switch.
-   */
+  /** Closes the client's connections; `ZammadAdapterProvider` calls it for adapters it replaced. */
   async closeConnections(): Promise<void> {
     await this.client.close();
   }
@@ -347,6 +373,30 @@ export class ZammadBackend extends SupportBackend {
       const found = await this.recover(error, findPushed);
       this.logger.warn(`Adopted Zammad article ${found.id} of ticket ${article.ticket_id} after a failed create: ${(error as Error).message}`);
       return found;
+    }
+  }
+
+  /**
+   * Tells whether a failed pull means that the ticket was deleted. Zammad returns 404 for a
+   * missing record and 403 for one the token may not see (`ApplicationController::HandlesErrors`
+   * maps `RecordNotFound` and Pundit's refusal), so a 404 counts when a second read of the
+   * ticket returns 404 again while `GET /users/me` succeeds. That check keeps a wrong
+   * `ZAMMAD_API_URL`, where every path returns 404, from deleting anything.
+   */
+  private async isDeletedTicket(ticketId: string, error: unknown): Promise<boolean> {
+    if (!(error instanceof ZammadError) || !error.isNotFound) return false;
+    try {
+      await this.client.getTicket(ticketId);
+      return false;
+    } catch (reread) {
+      if (!(reread instanceof ZammadError) || !reread.isNotFound) return false;
+    }
+    try {
+      await this.client.getCurrentUser();
+      return true;
+    } catch (check) {
+      this.logger.warn(`Zammad returned 404 for ticket ${ticketId}, but GET /users/me failed too, so the ticket is not taken as deleted: ${(check as Error).message}`);
+      return false;
     }
   }
 

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { Agent, Dispatcher, errors as undiciErrors, request } from 'undici';
 
+import { stripNullCharacters } from '../../common/null-characters';
 import { ZammadError } from './zammad.exception';
 import type {
   ZammadArticle,
@@ -252,11 +253,14 @@ export class ZammadClient {
     if (binary) return bytes;
     const text = bytes.toString('utf8').trim();
     if (text === '') return undefined;
+    let parsed: unknown;
     try {
-      return JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (error) {
       throw new ZammadError({ kind: 'invalid-response', method, path, status: statusCode, remoteMessage: shorten(text), cause: error });
     }
+    // Zammad stores U+0000 that an agent or a mail brought in, and our database cannot.
+    return stripNullCharacters(parsed);
   }
 
   private transportError(method: string, path: string, error: unknown, timedOut: boolean): ZammadError {

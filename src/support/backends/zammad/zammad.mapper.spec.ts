@@ -12,7 +12,6 @@ import {
   mapUser,
   mapWebhookPayload,
   parseZammadTime,
-  safeFileName,
   ZammadPayloadError,
 } from './zammad.mapper';
 import type { ZammadArticle, ZammadNamedRecord, ZammadTicket, ZammadUser } from './zammad.types';
@@ -238,16 +237,6 @@ describe('Zammad mapper', () => {
       expect(mapAttachment({ id: 1, filename: 'a', preferences: { 'Mime-Type': 'not a type' } }, '2', '3').mimeType).toBe(
         'application/octet-stream',
       );
-    });
-
-    it('normalizes file names to NFC without separators', () => {
-      expect(safeFileName('U\u0308bersicht/2024\\bericht.txt')).toBe('Übersicht_2024_bericht.txt');
-    });
-
-    it('shortens long file names and keeps the extension', () => {
-      const name = safeFileName(`${'x'.repeat(300)}.pdf`);
-      expect(name).toHaveLength(255);
-      expect(name.endsWith('.pdf')).toBe(true);
     });
   });
 

@@ -1,4 +1,5 @@
-import { htmlToText } from './html-text';
+import { safeFileName } from '../../common/file-names';
+import { htmlToText } from '../../common/html-text';
 import type { ZammadArticle, ZammadAttachment, ZammadNamedRecord, ZammadReference, ZammadTicket, ZammadUser } from './zammad.types';
 
 /** Names of states and priorities by id, for tickets read without `expand=true`. */
@@ -77,8 +78,6 @@ export class ZammadPayloadError extends Error {
     this.name = 'ZammadPayloadError';
   }
 }
-
-const FILE_NAME_MAX_LENGTH = 255;
 
 export function mapTicket(ticket: ZammadTicket, names?: ZammadNames): ZammadTicketFields {
   const backendId = requireId(ticket.id, 'ticket.id');
@@ -177,20 +176,6 @@ export function parseZammadTime(value: unknown): Date | null {
 export function hasMarkerLine(text: string, marker: string): boolean {
   if (!marker) return false;
   return text.split('\n').some((line) => line.trimStart().startsWith(marker));
-}
-
-/** Cleans a file name for our attachments: NFC, no path separators or control characters, at most 255 characters. */
-export function safeFileName(name: unknown): string {
-  const cleaned = Array.from(String(name ?? '').normalize('NFC'))
-    .filter((character) => character.codePointAt(0)! >= 0x20 && character !== '\u007f')
-    .join('')
-    .replace(/[/\\]/g, '_')
-    .trim();
-  const fallback = cleaned === '' || cleaned === '.' || cleaned === '..' ? 'attachment' : cleaned;
-  if (fallback.length <= FILE_NAME_MAX_LENGTH) return fallback;
-  const dot = fallback.lastIndexOf('.');
-  const extension = dot > 0 && fallback.length - dot <= 16 ? fallback.slice(dot) : '';
-  return fallback.slice(0, FILE_NAME_MAX_LENGTH - extension.length) + extension;
 }
 
 function normalizeMimeType(value: string | undefined): string {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { stripNullCharacter } from '../../common/null-characters';
 import { millisecondsParam, queryRows } from '../common/sql';
 import { InboxEntry, InboxStatus, SignatureVerdict } from './inbox-entry.entity';
 
@@ -101,7 +102,15 @@ export class InboxRepository {
        SET status = $3, last_error = $4, remote_object_type = $5, remote_object_id = $6, remote_version = $7,
            processed_at = now(), claimed_until = NULL
        WHERE id = $1 AND attempts = $2`,
-      [key.id, key.attempt, finish.status, finish.reason, finish.remoteObjectType, finish.remoteObjectId, finish.remoteVersion],
+      [
+        key.id,
+        key.attempt,
+        finish.status,
+        nullableText(finish.reason),
+        nullableText(finish.remoteObjectType),
+        nullableText(finish.remoteObjectId),
+        nullableText(finish.remoteVersion),
+      ],
     );
   }
 
@@ -113,7 +122,7 @@ export class InboxRepository {
            next_attempt_at = now() + ${millisecondsParam(4)},
            attempts = CASE WHEN $5::boolean THEN GREATEST(attempts, $6) ELSE attempts END
        WHERE id = $1 AND attempts = $2`,
-      [key.id, key.attempt, error, retryInMs ?? 0, retryInMs === undefined, maxAttempts],
+      [key.id, key.attempt, stripNullCharacter(error), retryInMs ?? 0, retryInMs === undefined, maxAttempts],
     );
   }
 
@@ -167,6 +176,11 @@ export class InboxRepository {
     );
     return rows.length;
   }
+}
+
+/** Text for a text column: PostgreSQL rejects U+0000, which a backend's message or id may carry. */
+function nullableText(value: string | null): string | null {
+  return value === null ? null : stripNullCharacter(value);
 }
 
 export function toInboxEntry(raw: Record<string, unknown>): InboxEntry {

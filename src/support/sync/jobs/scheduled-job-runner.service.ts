@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { withTryAdvisoryLock } from '../../../database/advisory-lock';
+import { stripNullCharacter } from '../../common/null-characters';
 import { millisecondsParam, queryRows } from '../common/sql';
 import { SyncMetrics } from '../status/sync-metrics.service';
 import { SYNC_CONFIG, SyncConfig } from '../sync.config';
@@ -170,7 +171,7 @@ export class ScheduledJobRunner {
       `UPDATE sync_job_runs SET status = $2, finished_at = now(), counts = $3, error = $4
        WHERE id = $1 AND replica_id = $5 AND status = 'started'
        RETURNING id`,
-      [runId, status, JSON.stringify(counts), error, this.config.replicaId],
+      [runId, status, JSON.stringify(counts), error === null ? null : stripNullCharacter(error), this.config.replicaId],
     );
     if (rows.length === 1) return true;
     this.logger.warn(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { stripNullCharacter } from '../../common/null-characters';
 import { millisecondsParam, queryRows } from '../common/sql';
 import { OutboxEntry, OutboxStatus } from './outbox-entry.entity';
 
@@ -110,7 +111,7 @@ export class OutboxRepository {
            claimed_by = NULL, claimed_until = NULL, modified = now()
        WHERE id = $1 AND status = 'in_progress' AND attempts = $2
        RETURNING id`,
-      [key.id, key.attempt, delayMs, error],
+      [key.id, key.attempt, delayMs, stripNullCharacter(error)],
     );
     return rows.length === 1;
   }
@@ -122,7 +123,7 @@ export class OutboxRepository {
        SET status = 'dead', last_error = $3, claimed_by = NULL, claimed_until = NULL, modified = now()
        WHERE id = $1 AND status = 'in_progress' AND attempts = $2
        RETURNING id`,
-      [key.id, key.attempt, error],
+      [key.id, key.attempt, stripNullCharacter(error)],
     );
     return rows.length === 1;
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { stripNullCharacter } from '../../common/null-characters';
 import { SyncWatermark } from './sync-watermark.entity';
 
 /** Reads and moves pull watermarks; a watermark never moves back. */
@@ -34,7 +35,7 @@ export class WatermarksRepository {
       `INSERT INTO sync_watermarks (backend_name, scope, last_error, last_error_at, modified)
        VALUES ($1, $2, $3, now(), now())
        ON CONFLICT (backend_name, scope) DO UPDATE SET last_error = EXCLUDED.last_error, last_error_at = now(), modified = now()`,
-      [backendName, scope, error.slice(0, 4000)],
+      [backendName, scope, stripNullCharacter(error).slice(0, 4000)],
     );
   }
 

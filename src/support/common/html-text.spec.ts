@@ -26,6 +26,10 @@ describe('htmlToText', () => {
     expect(htmlToText('Caf&eacute; &amp; T&#246;rtchen &#x1F600; &lt;b&gt;')).toBe('Café & Törtchen 😀 <b>');
   });
 
+  it('keeps escaped markup as literal text', () => {
+    expect(htmlToText('<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>')).toBe('<script>alert(1)</script>');
+  });
+
   it('keeps unknown entities as written', () => {
     expect(htmlToText('&unknown; &amp')).toBe('&unknown; &');
   });

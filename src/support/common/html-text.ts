@@ -1,7 +1,9 @@
 /**
- * Conversions between Zammad's HTML article bodies and the plain text our API serves.
- * `htmlToText` keeps the words and the line structure and drops all markup, so its
- * result contains no tags, scripts or styles whatever the input was.
+ * Conversions between the HTML bodies of Zammad and SMAX and the plain text our API
+ * serves. `htmlToText` keeps the words and the line structure and drops every element of
+ * the input, with the content of scripts and styles. It decodes entities, so escaped
+ * markup such as `&lt;script&gt;` comes out as the literal text `<script>`. The result is
+ * plain text, not HTML: a client that puts it into a page escapes it like any other text.
  */
 
 /** Elements whose content is never text: dropped with everything inside them. */
