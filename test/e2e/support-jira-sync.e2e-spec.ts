@@ -9,7 +9,8 @@ import { SettingsService } from '../../src/settings/settings.service';
 import { InboxEntry } from '../../src/support/sync/inbox/inbox-entry.entity';
 import { OutboxService } from '../../src/support/sync/outbox/outbox.service';
 import { PullRunner } from '../../src/support/sync/pull/pull-runner.service';
-import { startFakeJira, type FakeJira } from '../fakes/jira';
+import { AtlassianIssuePuller } from '../../src/support/backends/atlassian/atlassian-issue-puller';
+import { CUSTOMER_EMAIL, CUSTOMER_TOKEN, startFakeJira, type FakeJira } from '../fakes/jira';
 import {
   configureJira,
   fileIssue,
@@ -186,6 +187,43 @@ describe.each(['cloud', 'datacenter'] as const)('Jira sync on %s', (flavour) => 
       await world.testApp.app.get(SettingsService).update({ WALDUR_SUPPORT_ENABLED: false });
       const response = await world.testApp.http().post('/api/support-jira-webhook/').send({ webhookEvent: 'jira:issue_updated' }).expect(424);
       expect(response.body).toEqual({ detail: 'Support extension is disabled.' });
+    });
+
+    it('keeps the issue when the integration user loses access', async () => {
+      const created = await fileIssue(world);
+      await settle(world, fake);
+      await configureJira(world, fake, { ATLASSIAN_EMAIL: CUSTOMER_EMAIL, ATLASSIAN_TOKEN: CUSTOMER_TOKEN });
+
+      fake.comment({ issue: 'SUP-1', body: 'Agent answer' });
+      await settle(world, fake);
+      await pullNow(world);
+      const issue = (await localIssue(world, created.uuid))!;
+      await world.testApp.app.get(AtlassianIssuePuller).reconcileGone([issue.backendId!]);
+
+      expect(await localIssue(world, created.uuid)).toMatchObject({ key: 'SUP-1' });
+      const deliveries = await world.testApp.dataSource.getRepository(InboxEntry).findBy({ remoteObjectId: issue.backendId! });
+      expect(deliveries.map((delivery) => delivery.status)).toContain('ignored');
+    });
+
+    it('deletes the issue on a deletion event only while Jira confirms it', async () => {
+      const created = await fileIssue(world);
+      await settle(world, fake);
+      await configureJira(world, fake, { ATLASSIAN_EMAIL: CUSTOMER_EMAIL, ATLASSIAN_TOKEN: CUSTOMER_TOKEN });
+
+      fake.deleteIssue({ issue: 'SUP-1' });
+      await settle(world, fake);
+      expect(await localIssue(world, created.uuid)).toMatchObject({ key: 'SUP-1' });
+      const [deletion] = await world.testApp.dataSource.getRepository(InboxEntry).findBy({ status: 'failed' });
+      expect(deletion.lastError).toMatch(/cannot read project SUP/);
+
+      await configureJira(world, fake);
+      await world.testApp
+        .http()
+        .post(`/api/support-sync-deliveries/${deletion.uuid.replace(/-/g, '')}/replay/`)
+        .set('Authorization', world.staff.auth)
+        .expect(200);
+      await settle(world, fake);
+      expect(await localIssue(world, created.uuid)).toBeNull();
     });
 
     it('follows waldur_backend_id into the resource', async () => {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { startFakeJira, type FakeJira } from '../../../../test/fakes/jira';
+import { CUSTOMER_EMAIL, CUSTOMER_TOKEN, startFakeJira, type FakeJira } from '../../../../test/fakes/jira';
 import { createCustomer, createProject, createUser } from '../../../../test/support/factories';
 import { clearSupportTables, createJiraBackend, createJiraIssue, JiraBackendUnderTest, mapJiraStatuses } from '../../../../test/support/jira-backend';
 import { createTestDataSource, TestDataSource } from '../../../../test/support/test-data-source';
@@ -209,12 +209,56 @@ describe.each(['cloud', 'datacenter'] as const)('Atlassian backend pulls on %s',
     expect((await dataSource.getRepository(Resource).findOneByOrFail({ id: resource.id })).backendId).toBe('old');
   });
 
-  it('gone issue: 424 on sync, deleted on pull', async () => {
+  it('gone issue: 424 on sync, kept on pull, deleted on a deletion event', async () => {
     const issue = await pushedIssue();
     fake.deleteIssue({ issue: 'SUP-1' });
     await expect(sync(issue)).rejects.toThrow(FailedDependencyException);
-    expect(await jira.backend.pullIssue(issue)).toEqual({ status: 'deleted' });
+    expect(await jira.backend.pullIssue(issue)).toEqual({ status: 'not-found' });
+    expect(await dataSource.getRepository(Issue).existsBy({ id: issue.id })).toBe(true);
+
+    expect(await jira.backend.deleteIfGone(issue, 'issue-deleted-event')).toEqual({ status: 'deleted' });
     expect(await dataSource.getRepository(Issue).existsBy({ id: issue.id })).toBe(false);
+  });
+
+  it('keeps the issue when the integration user lost access', async () => {
+    const issue = await pushedIssue();
+    await jira.backend.closeConnections();
+    jira = createJiraBackend(fake, dataSource, { settings: { ATLASSIAN_EMAIL: CUSTOMER_EMAIL, ATLASSIAN_TOKEN: CUSTOMER_TOKEN } });
+
+    expect(await jira.backend.pullIssue(issue)).toEqual({ status: 'not-found' });
+    expect(await jira.backend.deleteIfGone(issue, 'issue-deleted-event')).toMatchObject({ status: 'kept' });
+    expect(await jira.backend.deleteIfGone(issue, 'missing-from-search')).toMatchObject({
+      status: 'kept',
+      reason: expect.stringContaining('cannot read project SUP'),
+    });
+    expect(await dataSource.getRepository(Issue).existsBy({ id: issue.id })).toBe(true);
+  });
+
+  it('keeps the issue when ATLASSIAN_API_URL is wrong', async () => {
+    const issue = await pushedIssue();
+    await jira.backend.closeConnections();
+    jira = createJiraBackend(fake, dataSource, { settings: { ATLASSIAN_API_URL: `${fake.url}/elsewhere` } });
+
+    expect(await jira.backend.pullIssue(issue)).toEqual({ status: 'not-found' });
+    expect(await jira.backend.deleteIfGone(issue, 'issue-deleted-event')).toMatchObject({ status: 'kept' });
+    expect(await dataSource.getRepository(Issue).existsBy({ id: issue.id })).toBe(true);
+  });
+
+  it('keeps an issue that the search still finds by its marker label', async () => {
+    const issue = await pushedIssue();
+    fake.configure({ searchVisibilityDelayMs: 60_000 });
+    try {
+      fake.deleteIssue({ issue: 'SUP-1' });
+
+      expect(await jira.backend.deleteIfGone(issue, 'missing-from-search')).toMatchObject({
+        status: 'kept',
+        reason: expect.stringContaining('still finds Jira issue SUP-1'),
+      });
+      expect(await dataSource.getRepository(Issue).existsBy({ id: issue.id })).toBe(true);
+      expect(await jira.backend.deleteIfGone(issue, 'issue-deleted-event')).toEqual({ status: 'deleted' });
+    } finally {
+      fake.configure({ searchVisibilityDelayMs: 0 });
+    }
   });
 
   it('keeps the issue when Jira cannot be reached', async () => {
