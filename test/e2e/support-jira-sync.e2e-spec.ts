@@ -189,6 +189,45 @@ describe.each(['cloud', 'datacenter'] as const)('Jira sync on %s', (flavour) => 
       expect(response.body).toEqual({ detail: 'Support extension is disabled.' });
     });
 
+    it('applies texts with U+0000 and keeps applying later changes', async () => {
+      const created = await fileIssue(world);
+      await settle(world, fake);
+
+      fake.comment({ issue: 'SUP-1', body: 'First\u0000 answer' });
+      await settle(world, fake);
+      fake.comment({ issue: 'SUP-1', body: 'Second answer' });
+      await settle(world, fake);
+      expect(await visibleComments(world, world.staff, created.uuid)).toEqual(['First answer', 'Second answer']);
+
+      fake.comment({ issue: 'SUP-1', body: 'Pulled\u0000 answer' });
+      fake.attach({ issue: 'SUP-1', filename: 'log\u0000.txt', content: 'line' });
+      expect(await pullNow(world)).toMatchObject({ failed: 0 });
+      expect(await visibleComments(world, world.staff, created.uuid)).toEqual(['First answer', 'Pulled answer', 'Second answer']);
+    });
+
+    it('rejects a delivery whose issue id is not a Jira id', async () => {
+      const created = await fileIssue(world);
+      await settle(world, fake);
+      const issue = (await localIssue(world, created.uuid))!;
+      const body = JSON.stringify({ timestamp: Date.now(), webhookEvent: 'jira:issue_updated', issue: { id: `${issue.backendId}\u0000`, key: 'SUP-1' } });
+      const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
+      fake.clearRequests();
+
+      await world.testApp
+        .http()
+        .post('/api/support-jira-webhook/')
+        .set('Content-Type', 'application/json')
+        .set({ 'X-Hub-Signature': signature, 'X-Atlassian-Webhook-Identifier': 'delivery-nul' })
+        .send(body)
+        .expect(200, {});
+      await settle(world, fake);
+
+      const [stored] = await world.testApp.dataSource.getRepository(InboxEntry).findBy({ deliveryId: 'delivery-nul' });
+      expect(stored.status).toBe('failed');
+      expect(stored.lastError).toMatch(/invalid issue id/);
+      expect(fake.requests().filter((request) => request.path.startsWith('/rest/api/2/issue/'))).toEqual([]);
+    });
+
     it('keeps the issue when the integration user loses access', async () => {
       const created = await fileIssue(world);
       await settle(world, fake);

@@ -81,6 +81,19 @@ describe.each(['cloud', 'datacenter'] as const)('Atlassian backend pulls on %s',
     expect(rows.map((row) => row.backendId)).toEqual(records.map((record) => record.id));
   });
 
+  it('removes U+0000 from texts and file names it pulls', async () => {
+    const issue = await pushedIssue();
+    fake.edit({ issue: 'SUP-1', fields: { summary: 'VPN\u0000 is down' } });
+    fake.comment({ issue: 'SUP-1', body: 'Please\u0000 restart.' });
+    fake.attach({ issue: 'SUP-1', filename: 'trace\u0000.log', content: 'line' });
+
+    expect(await jira.backend.pullIssue(issue)).toMatchObject({ status: 'applied' });
+
+    expect((await dataSource.getRepository(Issue).findOneByOrFail({ id: issue.id })).summary).toBe('VPN is down');
+    expect((await comments(issue)).map((row) => row.description)).toEqual(['Please restart.']);
+    expect((await dataSource.getRepository(Attachment).findBy({ issueId: issue.id })).map((row) => row.fileName)).toEqual(['trace.log']);
+  });
+
   it('adds nothing the second time', async () => {
     const issue = await pushedIssue();
     fake.comment({ issue: 'SUP-1', body: 'One' });

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Agent, Dispatcher, request } from 'undici';
 
+import { parseJsonWithoutNullCharacters, stripNullCharacters } from '../../common/null-characters';
 import type { JiraAuth } from './jira-auth';
 import { JiraError, JiraErrorKind } from './jira.exception';
 
@@ -87,20 +88,23 @@ export class JiraHttp {
     return this.baseUrl;
   }
 
-  /** Sends the request and returns the parsed JSON body, or undefined for an empty one. */
+  /**
+   * Sends the request and returns the parsed JSON body, or undefined for an empty one.
+   * U+0000 is removed from every string, because PostgreSQL cannot store it.
+   */
   async request<T>(options: JiraRequestOptions): Promise<T> {
     const response = await this.send(options);
     if (response.body.length === 0) return undefined as T;
     const text = response.body.toString('utf8');
     try {
-      return JSON.parse(text) as T;
+      return parseJsonWithoutNullCharacters(text) as T;
     } catch (error) {
       throw new JiraError({
         kind: 'invalid-response',
         method: options.method,
         path: options.path,
         status: response.status,
-        remoteMessage: summarizeText(text, response.contentType),
+        remoteMessage: summarizeText(stripNullCharacters(text), response.contentType),
         cause: error,
       });
     }
@@ -255,11 +259,11 @@ export class JiraHttp {
  * or a short form of a text or HTML page.
  */
 export function readErrorBody(body: Buffer, contentType: string | undefined): { message: string | undefined; fieldErrors: Record<string, string> } {
-  const text = body.toString('utf8');
+  const text = stripNullCharacters(body.toString('utf8'));
   if (!text.trim()) return { message: undefined, fieldErrors: {} };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJsonWithoutNullCharacters(text);
   } catch {
     return { message: summarizeText(text, contentType), fieldErrors: {} };
   }

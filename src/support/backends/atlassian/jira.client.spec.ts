@@ -128,6 +128,17 @@ describe('Jira client on a Cloud fake', () => {
     await client.close();
   });
 
+  it('removes U+0000 from answers and error messages', async () => {
+    const client = jiraTestClient(jiraTestSettings(fake));
+    agentIssue(fake, 'Printer\u0000 jam');
+    expect((await client.getIssue('SUP-1', { fields: ['summary'] }))?.fields?.summary).toBe('Printer jam');
+    fake.addFault({ path: '/rest/api/2/field', status: 400, body: { errorMessages: ['Bad\u0000 field'], errors: {} }, bodyFormat: 'json', times: 1 });
+    const error = await failure(client.listFields());
+    expect(error.remoteMessage).toBe('Bad field');
+    expect(error.message).not.toContain('\u0000');
+    await client.close();
+  });
+
   it('returns undefined for an issue that does not exist', async () => {
     const client = jiraTestClient(jiraTestSettings(fake));
     expect(await client.getIssue('SUP-999')).toBeUndefined();

@@ -110,6 +110,35 @@ describe('Jira mapper on captured webhooks', () => {
     expect(() => parseJiraWebhook({ webhookEvent: 'comment_created', comment: { id: '1', body: 'x' } }, cloud)).toThrow(/names no issue/);
     expect(() => parseJiraWebhook('not an object', cloud)).toThrow(/not a JSON object/);
   });
+
+  it.each([
+    ['an issue id with U+0000', { webhookEvent: 'jira:issue_updated', issue: { id: '10000\u0000', key: 'SUP-1' } }, /invalid issue id "10000\\u0000"/],
+    ['an issue id that is not digits', { webhookEvent: 'jira:issue_updated', issue: { id: '10000 OR 1=1', key: 'SUP-1' } }, /invalid issue id/],
+    ['a negative numeric issue id', { webhookEvent: 'jira:issue_deleted', issue: { id: -1 } }, /invalid issue id -1/],
+    ['a comment id with U+0000', { webhookEvent: 'comment_created', issue: { id: '10000' }, comment: { id: '7\u0000', body: 'x' } }, /invalid comment id/],
+  ])('rejects %s', (_case, payload, message) => {
+    expect(() => parseJiraWebhook(payload, cloud)).toThrow(message);
+  });
+
+  it('drops a malformed issue key', () => {
+    expect(parseJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { id: '10000', key: 'SUP-1\u0000' } }, cloud)).toMatchObject({ issueId: '10000', issueKey: null });
+    expect(parseJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { id: '10000', key: 'SUP-1' } }, cloud)).toMatchObject({ issueKey: 'SUP-1' });
+  });
+
+  it('removes U+0000 from texts of a delivery', () => {
+    const event = parseJiraWebhook(
+      {
+        webhookEvent: 'comment_created',
+        issue: { id: '10000', key: 'SUP-1' },
+        comment: { id: '7', body: 'Line\u0000 one', author: { accountId: 'a\u0000b', displayName: 'Agent\u0000 One' } },
+      },
+      cloud,
+    );
+    if (event.type !== 'comment_created') throw new Error('unexpected event');
+    expect(event.comment.body).toBe('Line one');
+    expect(event.comment.author).toMatchObject({ backendId: 'ab', name: 'Agent One' });
+    expect(parseJiraWebhook({ webhookEvent: 'worklog\u0000_created' }, cloud)).toMatchObject({ type: 'ignored', webhookEvent: 'worklog_created' });
+  });
 });
 
 describe('Jira mapper on captured API responses', () => {
