@@ -94,6 +94,29 @@ describe.each(['cloud', 'datacenter'] as const)('Atlassian backend pulls on %s',
     expect((await dataSource.getRepository(Attachment).findBy({ issueId: issue.id })).map((row) => row.fileName)).toEqual(['trace.log']);
   });
 
+  it('makes comments restricted to a role or group internal', async () => {
+    const issue = await pushedIssue();
+    const agent = `Basic ${Buffer.from('agent@example.com:fake-agent-token').toString('base64')}`;
+    for (const [body, visibility] of [
+      ['For the team only', { type: 'role', value: 'Service Desk Team' }],
+      ['For the group only', { type: 'group', value: 'jira-servicedesk-users' }],
+    ] as const) {
+      const response = await fetch(`${fake.url}/rest/api/2/issue/SUP-1/comment`, {
+        method: 'POST',
+        headers: { Authorization: agent, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ body, visibility }),
+      });
+      expect(response.status).toBe(201);
+    }
+
+    await sync(issue);
+
+    expect((await comments(issue)).map((row) => [row.description, row.isPublic])).toEqual([
+      ['For the team only', false],
+      ['For the group only', false],
+    ]);
+  });
+
   it('adds nothing the second time', async () => {
     const issue = await pushedIssue();
     fake.comment({ issue: 'SUP-1', body: 'One' });

@@ -23,7 +23,7 @@ import { buildAttachmentMultipart, isExcludedAttachment, jiraFileName } from './
 import { JiraReferenceData } from './jira-reference-data';
 import { JiraClient } from './jira.client';
 import { JiraError, recoverLostCreate } from './jira.exception';
-import { JiraIssueFields, mapIssue, withAuthorPrefix } from './jira.mapper';
+import { commentVisibility, JiraIssueFields, mapIssue, withAuthorPrefix } from './jira.mapper';
 import type { JiraComment, JiraIssue } from './jira.types';
 import { JiraIssuePuller } from './jira-issue-puller';
 
@@ -205,7 +205,7 @@ export class AtlassianBackend extends SupportBackend {
       return;
     }
     await this.client.updateComment(issueId, comment.backendId, await this.commentBodyOf(manager, comment));
-    const visibility = remote.jsdPublic ?? visibilityOf(remote);
+    const visibility = commentVisibility(remote) ?? true;
     if (visibility !== comment.isPublic) {
       await this.client.setCommentProperty(comment.backendId, 'sd.public.comment', { internal: !comment.isPublic });
     }
@@ -393,11 +393,6 @@ export class AtlassianBackend extends SupportBackend {
     const missing = missingAtlassianSettings(this.settings);
     if (missing.length > 0) throw new FailedDependencyException(`Jira is not configured: set ${missing.join(', ')}.`);
   }
-}
-
-function visibilityOf(comment: JiraComment): boolean {
-  const property = comment.properties?.find((item) => item.key === 'sd.public.comment')?.value as { internal?: unknown } | undefined;
-  return property?.internal !== true;
 }
 
 async function ignoreNotFound<T>(call: Promise<T>): Promise<T | undefined> {

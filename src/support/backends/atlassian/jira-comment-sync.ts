@@ -56,7 +56,9 @@ export async function applyJiraComments(
         issueId: issue.id,
         authorId: author.id,
         description: comment.text,
-        isPublic: comment.isPublic ?? true,
+        // Unknown visibility counts as internal, so a comment never reaches the caller by
+        // mistake. `JiraIssueSync.fetch` reads comments with their properties and decides it.
+        isPublic: comment.isPublic ?? false,
         backendName: BACKEND,
         backendId: comment.backendId,
         state: SyncState.OK,

@@ -232,6 +232,14 @@ describe('Jira mapper helpers', () => {
     expect(commentVisibility({ properties: [] })).toBeUndefined();
   });
 
+  it('makes role and group restricted comments internal', () => {
+    const publicProperty = [{ key: 'sd.public.comment', value: { internal: false } }];
+    expect(commentVisibility({ jsdPublic: true, visibility: { type: 'role', value: 'Service Desk Team' } })).toBe(false);
+    expect(commentVisibility({ properties: publicProperty, visibility: { type: 'group', identifier: '5f8d-group-id' } })).toBe(false);
+    expect(commentVisibility({ visibility: { type: 'group', value: 'jira-servicedesk-users' } })).toBe(false);
+    expect(commentVisibility({ jsdPublic: true, visibility: null })).toBe(true);
+  });
+
   it('turns ADF comment bodies into text', () => {
     const adf = { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'first' }] }, { type: 'paragraph', content: [{ type: 'text', text: 'second' }] }] };
     expect(bodyText(adf)).toBe('first\nsecond');

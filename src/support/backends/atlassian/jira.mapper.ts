@@ -117,11 +117,14 @@ export function mapComment(comment: JiraComment, options: MapOptions): JiraComme
 }
 
 /**
- * Tells whether portal customers see a comment: Cloud's read-only `jsdPublic`, else the
- * `sd.public.comment` property (`internal`), else the `sd.allow.public.comment` property
- * some sync plugins write. Undefined when the comment carries none of them.
+ * Tells whether the caller may see a comment. A comment restricted to a project role or a
+ * group (`visibility`) is internal, because the caller is in neither, and this wins over
+ * `jsdPublic`. Otherwise Cloud's read-only `jsdPublic` decides, else the `sd.public.comment` property
+ * (`internal`), else the `sd.allow.public.comment` property some sync plugins write.
+ * Undefined when the comment carries none of them.
  */
-export function commentVisibility(comment: Pick<JiraComment, 'jsdPublic' | 'properties'>): boolean | undefined {
+export function commentVisibility(comment: Pick<JiraComment, 'jsdPublic' | 'properties' | 'visibility'>): boolean | undefined {
+  if (isRestricted(comment.visibility)) return false;
   if (typeof comment.jsdPublic === 'boolean') return comment.jsdPublic;
   const properties = Array.isArray(comment.properties) ? comment.properties : [];
   const publicProperty = properties.find((property) => property?.key === 'sd.public.comment')?.value as { internal?: unknown } | undefined;
@@ -129,6 +132,12 @@ export function commentVisibility(comment: Pick<JiraComment, 'jsdPublic' | 'prop
   const allowProperty = properties.find((property) => property?.key === 'sd.allow.public.comment')?.value as { allow?: unknown } | undefined;
   if (allowProperty && typeof allowProperty === 'object' && 'allow' in allowProperty) return allowProperty.allow === true;
   return undefined;
+}
+
+/** Checks a comment's `visibility` (`{type: 'role' | 'group', value, identifier}`), which Jira leaves out or sends as null for unrestricted comments. */
+function isRestricted(visibility: JiraComment['visibility']): boolean {
+  if (!visibility || typeof visibility !== 'object') return false;
+  return Boolean(visibility.type || visibility.value || visibility.identifier);
 }
 
 export function mapAttachment(attachment: JiraAttachment, options: MapOptions): JiraAttachmentFields {
