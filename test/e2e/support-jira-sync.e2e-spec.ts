@@ -24,6 +24,10 @@ import {
   WEBHOOK_SECRET,
 } from '../support/jira-sync-app';
 
+function calls(fake: FakeJira, method: string, path: string) {
+  return fake.requests().filter((request) => request.method === method && request.path === path);
+}
+
 /** Custom field values of a fake issue by field name. */
 function fieldsByName(fake: FakeJira, key: string): Record<string, unknown> {
   const rendered = fake.renderedIssue(key) as { fields: Record<string, unknown>; names?: Record<string, string> };
@@ -421,6 +425,28 @@ describe.each(['cloud', 'datacenter'] as const)('Jira sync on %s', (flavour) => 
 
       expect(fake.issueRecords()).toHaveLength(1);
       expect(await localIssue(world, created.uuid)).toMatchObject({ key: 'SUP-1', state: 3 });
+    });
+
+    it('waits for a lagging search before repeating a lost create', async () => {
+      world.syncConfig.pull.overlapMs = 1_500;
+      fake.configure({ searchVisibilityDelayMs: 1_000 });
+      try {
+        fake.addFault({ method: 'POST', path: '/rest/servicedeskapi/request', dropConnection: true, afterCommit: true, times: 1 });
+        const created = await fileIssue(world);
+        await settle(world, fake);
+        expect(fake.issueRecords()).toHaveLength(1);
+        expect(await localIssue(world, created.uuid)).toMatchObject({ key: '' });
+
+        await new Promise((resolve) => setTimeout(resolve, 1_600));
+        await settle(world, fake);
+
+        expect(fake.issueRecords()).toHaveLength(1);
+        expect(calls(fake, 'POST', '/rest/servicedeskapi/request')).toHaveLength(1);
+        expect(await localIssue(world, created.uuid)).toMatchObject({ key: 'SUP-1', state: 3 });
+      } finally {
+        world.syncConfig.pull.overlapMs = 0;
+        fake.configure({ searchVisibilityDelayMs: 0 });
+      }
     });
 
     it('delivers a comment once after a lost response and a 503', async () => {

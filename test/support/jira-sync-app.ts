@@ -10,7 +10,7 @@ import { InboxWorker } from '../../src/support/sync/inbox/inbox-worker.service';
 import { InboxService } from '../../src/support/sync/inbox/inbox.service';
 import { OutboxWorker } from '../../src/support/sync/outbox/outbox-worker.service';
 import { PullRunner } from '../../src/support/sync/pull/pull-runner.service';
-import { SYNC_CONFIG } from '../../src/support/sync/sync.config';
+import { SYNC_CONFIG, SyncConfig } from '../../src/support/sync/sync.config';
 import { INTEGRATION_EMAIL, INTEGRATION_TOKEN, type FakeJira } from '../fakes/jira';
 import { createCustomer, createProject, createStaff, createUser, grantRole, UserWithToken } from './factories';
 import { makeEverythingDue, syncTestConfig } from './sync-test-app';
@@ -21,6 +21,8 @@ export const WEBHOOK_SECRET = 'jira-webhook-secret';
 /** The app listening on a loopback port (so the fake can post webhooks to it), its attachment store and test users. */
 export interface JiraSyncWorld {
   testApp: TestApp;
+  /** The app's sync config; services read it when they use it, so a test may change fields. */
+  syncConfig: SyncConfig;
   /** The app's file storage, where files pulled from Jira land and uploads are read from. */
   store: FileStorage;
   /** Base URL of the app, e.g. `http://127.0.0.1:41234`. */
@@ -32,9 +34,14 @@ export interface JiraSyncWorld {
   project: Project;
 }
 
-/** Boots the app with test sync timings, listening on 127.0.0.1. */
+/**
+ * Boots the app with test sync timings, listening on 127.0.0.1. The pull overlap, which is
+ * also the time the Jira deliverer gives a lagging search before it repeats a lost create,
+ * is 0, so a failed create is retried at once unless a test sets it.
+ */
 export async function startJiraSyncWorld(): Promise<JiraSyncWorld> {
-  const testApp = await createTestApp({ configure: (builder) => builder.overrideProvider(SYNC_CONFIG).useValue(syncTestConfig()) });
+  const syncConfig = syncTestConfig({ pull: { overlapMs: 0, reconcileGraceMs: 0, reconcileMaxGoneRatio: 0.5 } });
+  const testApp = await createTestApp({ configure: (builder) => builder.overrideProvider(SYNC_CONFIG).useValue(syncConfig) });
   await testApp.app.listen(0, '127.0.0.1');
   const port = (testApp.app.getHttpServer().address() as AddressInfo).port;
   const dataSource = testApp.dataSource;
@@ -44,6 +51,7 @@ export async function startJiraSyncWorld(): Promise<JiraSyncWorld> {
   await grantRole(dataSource, caller.user, 'CUSTOMER.OWNER', customer);
   return {
     testApp,
+    syncConfig,
     store: testApp.app.get(FileStorage),
     appUrl: `http://127.0.0.1:${port}`,
     staff: await createStaff(dataSource, { fullName: 'Sam Staff', email: 'staff@example.org' }),

@@ -181,3 +181,9 @@ export function requestTypeShowsField(requestType: Pick<RequestType, 'fields'>, 
   if (!stored || !Array.isArray(stored.requestTypeFields)) return true;
   return stored.requestTypeFields.some((field) => field.fieldId === fieldId);
 }
+
+/** Checks whether Jira listed `fieldId` among the fields of a stored request type; false when its fields were never read. */
+export function requestTypeListsField(requestType: Pick<RequestType, 'fields'>, fieldId: string): boolean {
+  const stored = requestType.fields as Partial<StoredRequestTypeFields> | null;
+  return Array.isArray(stored?.requestTypeFields) && stored.requestTypeFields.some((field) => field.fieldId === fieldId);
+}
