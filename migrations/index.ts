@@ -13,6 +13,7 @@ import { SeedSmaxIssueStatuses1796418800000 } from './1796418800000-SeedSmaxIssu
 import { AddCommentOriginalBody1796418800100 } from './1796418800100-AddCommentOriginalBody';
 import { SeedZammadIssueStatuses1796418800200 } from './1796418800200-SeedZammadIssueStatuses';
 import { AddAttachmentCommentLink1796418800300 } from './1796418800300-AddAttachmentCommentLink';
+import { AddRequestTypeManualMapping1796418800410 } from './1796418800410-AddRequestTypeManualMapping';
 
 /** Every migration, oldest first; a new migration is appended here. */
 export const MIGRATIONS: Function[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: Function[] = [
   AddCommentOriginalBody1796418800100,
   SeedZammadIssueStatuses1796418800200,
   AddAttachmentCommentLink1796418800300,
+  AddRequestTypeManualMapping1796418800410,
 ];

@@ -1,8 +1,10 @@
 import { SETTING_KEYS } from '../../src/settings/settings.registry';
 import { SettingsService } from '../../src/settings/settings.service';
+import { AtlassianBackendProvider } from '../../src/support/backends/atlassian/atlassian-backend.provider';
 import { RequestType } from '../../src/support/request-types/request-type.entity';
 import { INTEGRATION_EMAIL, INTEGRATION_TOKEN, PERSONAL_ACCESS_TOKEN, startFakeJira, type FakeJira } from '../fakes/jira';
 import { createStaff, createUser, UserWithToken } from '../support/factories';
+import { createJiraIssue } from '../support/jira-backend';
 import { OpenApiContract } from '../support/openapi-contract';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -251,6 +253,49 @@ describe('Atlassian settings discovery', () => {
         [2, 'Report a system problem', 'Incident'],
       ]);
       expect(response.body.settings).toMatchObject({ api_url: fake.url, auth_method: 'api_token', token: '********', support_type_mapping: { Incident: '2', 'Service Request': '1' } });
+    });
+
+    it('keeps a saved type mapping through request type pulls', async () => {
+      await post('save_settings', { ...picked(), support_type_mapping: undefined, confirm_save: true }).expect(200);
+      const backend = testApp.app.get(AtlassianBackendProvider).current();
+      await backend.pullRequestTypes();
+
+      await post('save_settings', { ...picked(), support_type_mapping: { 'Service Request': '4' }, confirm_save: true }).expect(200);
+      await backend.pullRequestTypes();
+
+      const chosen = await backend.reference.findRequestType(testApp.dataSource.manager, 'Service Request');
+      expect(chosen?.backendId).toBe(4);
+      const current = await testApp.http().get(`${BASE}/current_settings/`).set('Authorization', staff.auth).expect(200);
+      expect(current.body.support_type_mapping['Service Request']).toBe('4');
+
+      const caller = await createUser(testApp.dataSource, { fullName: 'Jane Doe', email: 'jane.mapping@example.org' });
+      const issue = await createJiraIssue(testApp.dataSource, caller.user, { type: 'Service Request' });
+      await testApp.dataSource.transaction((manager) => backend.createIssue(issue, manager));
+      const [request] = fake.requests().filter((entry) => entry.method === 'POST' && entry.path === '/rest/servicedeskapi/request');
+      expect(request.body).toMatchObject({ requestTypeId: '4' });
+    });
+
+    it('moves an issue type to the newly saved request type', async () => {
+      await post('save_settings', { ...picked(), support_type_mapping: { Incident: '2' }, confirm_save: true }).expect(200);
+      await post('save_settings', { ...picked(), support_type_mapping: { Incident: '3' }, confirm_save: true }).expect(200);
+      const backend = testApp.app.get(AtlassianBackendProvider).current();
+      await backend.pullRequestTypes();
+
+      expect((await backend.reference.findRequestType(testApp.dataSource.manager, 'Incident'))?.backendId).toBe(3);
+      const types = await testApp.dataSource.getRepository(RequestType).find({ where: { backendName: 'atlassian' }, order: { backendId: 'ASC' } });
+      expect(types.map((type) => [type.backendId, type.issueTypeName, type.manualMapping])).toEqual([
+        [1, 'Service Request', false],
+        [2, 'Incident', false],
+        [3, 'Incident', true],
+        [4, 'Informational', false],
+      ]);
+    });
+
+    it('rejects one request type for two issue types', async () => {
+      const response = await post('preview_settings', { ...picked(), support_type_mapping: { Incident: '1', 'Service Request': '1' } }).expect(400);
+      expect(response.body).toEqual({
+        support_type_mapping: ['Request type 1 is mapped to several issue types ("Incident", "Service Request"); map each request type to one issue type.'],
+      });
     });
 
     it('saves nothing when Jira rejects the credentials', async () => {
