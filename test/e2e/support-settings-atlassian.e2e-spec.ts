@@ -127,6 +127,20 @@ describe('Atlassian settings discovery', () => {
       expect(Object.keys(response.body).sort()).toEqual(['api_url', 'auth_method']);
     });
 
+    it.each([
+      ['a user name and password', (url: string) => url.replace('http://', 'http://jira-bot:secret@'), 'Enter the URL without a user name or password; set the credentials in their own settings.'],
+      ['a query', (url: string) => `${url}/?os_authType=basic`, 'Enter the URL without a query string (the part from "?").'],
+      ['a fragment', (url: string) => `${url}/#/dashboard`, 'Enter the URL without a fragment (the part from "#").'],
+    ])('rejects an API URL with %s with 400', async (_case, withPart, message) => {
+      const response = await post('validate_credentials', { ...credentials, api_url: withPart(fake.url) }).expect(400);
+      expect(response.body).toEqual({ api_url: [message] });
+      const saved = await post('save_settings', { ...credentials, api_url: withPart(fake.url), project_id: 'SUP', confirm_save: true }).expect(400);
+      expect(saved.body).toEqual({ api_url: [message] });
+      const overridden = await testApp.http().post('/api/override-settings/').set('Authorization', staff.auth).send({ ATLASSIAN_API_URL: withPart(fake.url) }).expect(400);
+      expect(overridden.body).toEqual({ ATLASSIAN_API_URL: [message] });
+      expect(fake.requests()).toEqual([]);
+    });
+
     it('uses the stored token for the stored server only', async () => {
       await settings.update({ ATLASSIAN_API_URL: fake.url, ATLASSIAN_EMAIL: INTEGRATION_EMAIL, ATLASSIAN_TOKEN: INTEGRATION_TOKEN });
       await post('validate_credentials', { api_url: fake.url, auth_method: 'api_token', email: INTEGRATION_EMAIL, token: '********' }).expect(200);

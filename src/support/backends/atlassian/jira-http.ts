@@ -70,7 +70,7 @@ export class JiraHttp {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: JiraHttpOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.baseUrl = this.normalizeBaseUrl(options.baseUrl);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
@@ -228,6 +228,21 @@ export class JiraHttp {
       retryAfterSeconds,
       auth: kind === 'auth' || kind === 'captcha' ? auth : undefined,
     });
+  }
+
+  /**
+   * Drops a query, a fragment and credentials from the base URL, so paths are appended to
+   * its path. The URL settings reject such parts, but a value stored before they did may
+   * still have them.
+   */
+  private normalizeBaseUrl(value: string): string {
+    const trimmed = value.trim();
+    if (!URL.canParse(trimmed)) return trimmed.replace(/\/+$/, '');
+    const url = new URL(trimmed);
+    if (url.search || url.hash || url.username || url.password || /[?#]/.test(trimmed)) {
+      this.logger.warn(`Ignoring the query, fragment or credentials of the Jira base URL ${url.origin}${url.pathname}`);
+    }
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
   }
 
   private buildUrl(path: string, query: Record<string, QueryValue> | undefined): string {

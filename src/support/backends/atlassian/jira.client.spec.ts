@@ -139,6 +139,13 @@ describe('Jira client on a Cloud fake', () => {
     await client.close();
   });
 
+  it.each(['#/dashboard', '?os_authType=basic'])('appends paths to the base path, not after %s', async (suffix) => {
+    const client = jiraTestClient({ ...jiraTestSettings(fake), apiUrl: `${fake.url}/${suffix}` });
+    expect((await client.myself()).emailAddress).toBe(INTEGRATION_EMAIL);
+    expect(fake.requests().map((request) => [request.path, request.query])).toEqual([['/rest/api/2/myself', {}]]);
+    await client.close();
+  });
+
   it('returns undefined for an issue that does not exist', async () => {
     const client = jiraTestClient(jiraTestSettings(fake));
     expect(await client.getIssue('SUP-999')).toBeUndefined();
