@@ -117,6 +117,33 @@ describe.each(['cloud', 'datacenter'] as const)('Atlassian backend pulls on %s',
     ]);
   });
 
+  it('keeps a bracketed prefix that an agent wrote', async () => {
+    const issue = await pushedIssue();
+    fake.comment({ issue: 'SUP-1', body: '[URGENT]: restart the router' });
+
+    await sync(issue);
+
+    expect((await comments(issue)).map((row) => row.description)).toEqual(['[URGENT]: restart the router']);
+  });
+
+  it('keeps our pushed text when another account wrote the comment', async () => {
+    const issue = await pushedIssue();
+    const record = fake.comment({ issue: 'SUP-1', body: '[Jane Doe]: Pushed by the former account' });
+    const author = await dataSource.getRepository(SupportUser).findOneByOrFail({ userId: caller.id, backendName: 'atlassian' });
+    await dataSource.getRepository(Comment).save({
+      issueId: issue.id,
+      authorId: author.id,
+      description: 'Pushed by the former account',
+      isPublic: true,
+      backendName: 'atlassian',
+      backendId: record.id,
+    });
+
+    await sync(issue);
+
+    expect((await comments(issue)).map((row) => row.description)).toEqual(['Pushed by the former account']);
+  });
+
   it('adds nothing the second time', async () => {
     const issue = await pushedIssue();
     fake.comment({ issue: 'SUP-1', body: 'One' });

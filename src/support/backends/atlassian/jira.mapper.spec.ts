@@ -6,6 +6,7 @@ import {
   bodyText,
   commentVisibility,
   mapCustomerRequest,
+  mapComment,
   mapIssue,
   mapJsmComment,
   mapStatus,
@@ -222,6 +223,14 @@ describe('Jira mapper helpers', () => {
     expect(withAuthorPrefix('Jane Doe', 'please check logs')).toBe('[Jane Doe]: please check logs');
     expect(stripAuthorPrefix('[Jane Doe]: please check [logs]: now')).toBe('please check [logs]: now');
     expect(stripAuthorPrefix('no prefix')).toBe('no prefix');
+  });
+
+  it('strips the author prefix only from the integration user\'s comments', () => {
+    const comment = { id: '1', body: '[Jane Doe]: please check', author: { accountId: 'bot-1', displayName: 'Deskbridge' } };
+    expect(mapComment(comment, cloud, 'bot-1').text).toBe('please check');
+    expect(mapComment(comment, cloud, 'agent-1').text).toBe('[Jane Doe]: please check');
+    expect(mapComment(comment, cloud).text).toBe('[Jane Doe]: please check');
+    expect(mapComment({ ...comment, author: null }, cloud, 'bot-1').text).toBe('[Jane Doe]: please check');
   });
 
   it('decides visibility from jsdPublic, then the comment properties', () => {

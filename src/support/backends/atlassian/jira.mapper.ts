@@ -16,7 +16,7 @@ export interface JiraCommentFields {
   backendId: string;
   /** Jira issue id, read from the comment's `self` link when it has one. */
   issueId: string | null;
-  /** The body without the `[Author]: ` prefix this service adds to what it pushes. */
+  /** The body, without the `[Author]: ` prefix this service adds when the integration user wrote it. */
   text: string;
   /** The body as Jira stores it (ADF documents turned into plain text). */
   body: string;
@@ -102,14 +102,20 @@ export function userIdOf(user: JiraUser, options: MapOptions): string | undefine
   return user.accountId || user.key || user.name || undefined;
 }
 
-export function mapComment(comment: JiraComment, options: MapOptions): JiraCommentFields {
+/**
+ * Reads a comment. The `[Author]: ` prefix is removed from `text` only when the integration
+ * user (`integrationUserId`, keyed like `mapUser` keys users) wrote the comment, because only
+ * the comments this service pushes carry it, and an agent's `[URGENT]: ...` stays as written.
+ */
+export function mapComment(comment: JiraComment, options: MapOptions, integrationUserId?: string): JiraCommentFields {
   const body = bodyText(comment.body);
+  const author = mapUser(comment.author, options);
   return {
     backendId: String(comment.id),
     issueId: issueIdFromSelf(comment.self),
-    text: stripAuthorPrefix(body),
+    text: writtenBy(author, integrationUserId) ? stripAuthorPrefix(body) : body,
     body,
-    author: mapUser(comment.author, options),
+    author,
     isPublic: commentVisibility(comment),
     created: parseJiraDateTime(comment.created),
     updated: parseJiraDateTime(comment.updated),
@@ -193,16 +199,20 @@ export function mapStatus(value: unknown): { name: string; category: string | un
   return { name: nameOf(value), category: typeof category === 'string' ? category : undefined };
 }
 
-/** Reads a Service Management comment (`/rest/servicedeskapi/request/{key}/comment`), whose `public` flag is the visibility. */
-export function mapJsmComment(comment: JsmComment, options: MapOptions): JiraCommentFields {
+/**
+ * Reads a Service Management comment (`/rest/servicedeskapi/request/{key}/comment`), whose
+ * `public` flag is the visibility. The author prefix is removed as `mapComment` does.
+ */
+export function mapJsmComment(comment: JsmComment, options: MapOptions, integrationUserId?: string): JiraCommentFields {
   const body = typeof comment.body === 'string' ? comment.body : '';
   const created = parseJsmDate(comment.created);
+  const author = mapUser(comment.author, options);
   return {
     backendId: String(comment.id),
     issueId: null,
-    text: stripAuthorPrefix(body),
+    text: writtenBy(author, integrationUserId) ? stripAuthorPrefix(body) : body,
     body,
-    author: mapUser(comment.author, options),
+    author,
     isPublic: typeof comment.public === 'boolean' ? comment.public : undefined,
     created,
     updated: created,
@@ -249,6 +259,10 @@ export function slaBreachTime(value: unknown): Date | null {
 export function withAuthorPrefix(author: string, text: string): string {
   const who = author.trim();
   return who ? `[${who}]: ${text}` : text;
+}
+
+function writtenBy(author: JiraAccountFields | null, accountId: string | undefined): boolean {
+  return Boolean(accountId) && author?.backendId === accountId;
 }
 
 /** Removes a leading `[Author]: ` prefix (the shortest bracketed one), as written by `withAuthorPrefix`. */
