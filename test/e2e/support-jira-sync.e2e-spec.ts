@@ -131,6 +131,23 @@ describe.each(['cloud', 'datacenter'] as const)('Jira sync on %s', (flavour) => 
       await world.testApp.http().get(`/api/support-issues/${created.uuid}/`).set('Authorization', world.staff.auth).expect(404);
     });
 
+    it('answers a comment with its Jira id when the push finished in time', async () => {
+      const created = await fileIssue(world);
+      await settle(world, fake);
+
+      const response = await world.testApp
+        .http()
+        .post(`/api/support-issues/${created.uuid}/comment/`)
+        .set('Authorization', world.caller.auth)
+        .send({ description: 'Any news?' })
+        .expect(201);
+
+      const [record] = fake.commentRecords('SUP-1');
+      expect(response.body).toMatchObject({ description: 'Any news?', backend_id: record.id, issue_key: 'SUP-1' });
+      // The webhook of the pushed comment comes back; let it finish before the next test empties the tables.
+      await settle(world, fake);
+    });
+
     it('applies comment events without issue fields', async () => {
       const created = await fileIssue(world);
       await settle(world, fake);
@@ -207,6 +224,7 @@ describe.each(['cloud', 'datacenter'] as const)('Jira sync on %s', (flavour) => 
       fake.attach({ issue: 'SUP-1', filename: 'log\u0000.txt', content: 'line' });
       expect(await pullNow(world)).toMatchObject({ failed: 0 });
       expect(await visibleComments(world, world.staff, created.uuid)).toEqual(['First answer', 'Pulled answer', 'Second answer']);
+      await settle(world, fake);
     });
 
     it('rejects a delivery whose issue id is not a Jira id', async () => {
