@@ -98,6 +98,25 @@ export function secretSetting(description: string): StringSetting {
   return stringSetting('', description, { optional: true, secret: true });
 }
 
+/** A line break or another C0 control character, or DEL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+export const CONTROL_CHARACTER_MESSAGE = 'Remove the line break or other control character; credentials cannot contain them.';
+
+/**
+ * Declares a credential that is sent in an HTTP header (a token, or a user name and
+ * password in basic auth), so control characters such as a pasted line break are rejected.
+ */
+export function credentialSetting(description: string, options: { secret: boolean } = { secret: true }): StringSetting {
+  return stringSetting('', description, {
+    optional: true,
+    secret: options.secret,
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    pattern: { regex: /^[^\u0000-\u001f\u007f]*$/, message: CONTROL_CHARACTER_MESSAGE },
+  });
+}
+
 export function urlSetting(defaultValue: string, description: string, options: DefinitionOptions = {}): UrlSetting {
   return { type: 'url', default: defaultValue, description, optional: options.optional ?? false, secret: false };
 }

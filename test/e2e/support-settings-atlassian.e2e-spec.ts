@@ -141,6 +141,28 @@ describe('Atlassian settings discovery', () => {
       expect(fake.requests()).toEqual([]);
     });
 
+    it.each([
+      ['personal_access_token', { auth_method: 'personal_access_token', personal_access_token: 'fake-pat\n' }],
+      ['token', { auth_method: 'api_token', email: INTEGRATION_EMAIL, token: 'fake-\r\napi-token' }],
+      ['password', { auth_method: 'basic', username: 'jira-bot', password: 'secret\t' }],
+    ])('rejects a line break or tab in %s with 400', async (field, body) => {
+      const response = await post('validate_credentials', { api_url: fake.url, ...body }).expect(400);
+      expect(response.body).toEqual({ [field]: ['Remove the line break or other control character; credentials cannot contain them.'] });
+      expect(fake.requests()).toEqual([]);
+    });
+
+    it('rejects a line break in a stored token with 400', async () => {
+      const response = await testApp.http().post('/api/override-settings/').set('Authorization', staff.auth).send({ ATLASSIAN_PERSONAL_ACCESS_TOKEN: 'fake-pat\n' }).expect(400);
+      expect(response.body).toEqual({ ATLASSIAN_PERSONAL_ACCESS_TOKEN: ['Remove the line break or other control character; credentials cannot contain them.'] });
+    });
+
+    it('passes on the Retry-After of a Jira 429', async () => {
+      fake.addFault({ path: '/rest/api/2/myself', status: 429, retryAfter: 120 });
+      const response = await post('validate_credentials', credentials).expect(424);
+      expect(response.headers['retry-after']).toBe('120');
+      expect(response.body.detail).toMatch(/^Jira returned 429 for GET \/rest\/api\/2\/myself/);
+    });
+
     it('uses the stored token for the stored server only', async () => {
       await settings.update({ ATLASSIAN_API_URL: fake.url, ATLASSIAN_EMAIL: INTEGRATION_EMAIL, ATLASSIAN_TOKEN: INTEGRATION_TOKEN });
       await post('validate_credentials', { api_url: fake.url, auth_method: 'api_token', email: INTEGRATION_EMAIL, token: '********' }).expect(200);
@@ -244,6 +266,31 @@ describe('Atlassian settings discovery', () => {
     it('rejects a mapping to an unknown request type', async () => {
       const response = await post('preview_settings', { ...picked(), support_type_mapping: { Incident: '99' } }).expect(400);
       expect(response.body).toEqual({ support_type_mapping: ['Jira has no request type 99 in this service desk (for "Incident").'] });
+    });
+
+    it.each([
+      [5, 'Not a valid string: the request type of "Incident" is a number. Send request type ids as strings, such as "5".'],
+      [true, 'Not a valid string: the request type of "Incident" is a boolean. Send request type ids as strings, such as "5".'],
+      [' ', 'The request type of "Incident" may not be blank.'],
+    ])('rejects the mapping value %p before asking Jira', async (value, message) => {
+      const response = await post('preview_settings', { ...picked(), support_type_mapping: { Incident: value } }).expect(400);
+      expect(response.body).toEqual({ support_type_mapping: [message] });
+      expect(fake.requests()).toEqual([]);
+    });
+
+    it.each(['true', 'True', '1'])('accepts confirm_save %p as true', async (confirm) => {
+      await post('save_settings', { ...picked(), confirm_save: confirm }).expect(200);
+      expect(settings.get('ATLASSIAN_API_URL')).toBe(fake.url);
+    });
+
+    it.each([
+      ['false', 'Set confirm_save to true to save the settings.'],
+      ['0', 'Set confirm_save to true to save the settings.'],
+      ['maybe', 'Must be a valid boolean.'],
+    ])('rejects confirm_save %p', async (confirm, message) => {
+      const response = await post('save_settings', { ...picked(), confirm_save: confirm }).expect(400);
+      expect(response.body).toEqual({ confirm_save: [message] });
+      expect(settings.get('ATLASSIAN_API_URL')).toBe('');
     });
 
     it('requires confirm_save to be true', async () => {

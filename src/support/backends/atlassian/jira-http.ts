@@ -176,7 +176,11 @@ export class JiraHttp {
       } catch (error) {
         if (options.signal?.aborted) throw error;
         const kind: JiraErrorKind = timeout.aborted || isTimeoutError(error) ? 'timeout' : 'network';
-        const failure = new JiraError({ kind, method: options.method, path: options.path, remoteMessage: causeMessage(error), cause: error });
+        // A timeout's cause is our own abort ("The operation was aborted due to timeout"), so the message names the time instead.
+        const failure =
+          kind === 'timeout'
+            ? new JiraError({ kind, method: options.method, path: options.path, timeoutMs: this.timeoutMs, cause: error })
+            : new JiraError({ kind, method: options.method, path: options.path, remoteMessage: causeMessage(error), cause: error });
         if (idempotent && attempt < this.maxAttempts) {
           const wait = this.backoff(attempt);
           this.logger.warn(`Retrying ${options.method} ${options.path} in ${wait} ms after attempt ${attempt} failed: ${failure.message}`);
@@ -332,10 +336,11 @@ function isTimeoutError(error: unknown): boolean {
   return /Timeout/i.test(name) || /TIMEOUT/i.test(code);
 }
 
+/** Describes a network failure with its system error code (`ECONNREFUSED`); numeric DOMException codes mean nothing to a reader and are left out. */
 function causeMessage(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;
-  const code = (error as { code?: string }).code;
-  return code ? `${error.message} (${code})` : error.message;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
 }
 
 /**

@@ -167,6 +167,7 @@ describe('Jira client on a Cloud fake', () => {
     fake.addFault({ path: '/rest/api/2/field', status: 429, retryAfter: 120, times: 1 });
     const error = await failure(client.listFields());
     expect(error).toMatchObject({ status: 429, retryable: true, retryAfterSeconds: 120 });
+    expect(error.headers).toEqual({ 'Retry-After': '120' });
     await client.close();
   });
 
@@ -194,6 +195,7 @@ describe('Jira client on a Cloud fake', () => {
     fake.addFault({ path: '/rest/api/2/serverInfo', latencyMs: 400 });
     const error = await failure(client.serverInfo());
     expect(error).toMatchObject({ kind: 'timeout', retryable: true });
+    expect(error.message).toBe('Jira did not answer GET /rest/api/2/serverInfo within 0.1 s.');
     expect(fake.requests().filter((request) => request.path === '/rest/api/2/serverInfo')).toHaveLength(3);
     await client.close();
   });

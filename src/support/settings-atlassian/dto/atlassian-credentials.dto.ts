@@ -3,6 +3,7 @@ import { IsBoolean, IsDefined, IsEmail, IsIn, IsNotEmpty, IsString, IsUrl, MaxLe
 
 import { OptionalNotNull } from '../../../identity/shared/dto-fields';
 import { baseUrlProblem } from '../../../settings/setting-definition';
+import { BooleanFromString } from '../../common/query-params';
 
 /** Checks that a URL can be a base URL (no credentials, query or fragment), with the message of the URL settings. */
 function IsBaseUrl(): PropertyDecorator {
@@ -69,6 +70,7 @@ export class AtlassianCredentialsDto {
 
   @ApiPropertyOptional({ default: true })
   @OptionalNotNull()
+  @BooleanFromString()
   @IsBoolean()
   verify_ssl?: boolean;
 }
