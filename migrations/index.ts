@@ -14,6 +14,7 @@ import { AddCommentOriginalBody1796418800100 } from './1796418800100-AddCommentO
 import { SeedZammadIssueStatuses1796418800200 } from './1796418800200-SeedZammadIssueStatuses';
 import { AddAttachmentCommentLink1796418800300 } from './1796418800300-AddAttachmentCommentLink';
 import { AddAttachmentFromBackend1796418800400 } from './1796418800400-AddAttachmentFromBackend';
+import { AddRequestTypeManualMapping1796418800410 } from './1796418800410-AddRequestTypeManualMapping';
 
 /** Every migration, oldest first; a new migration is appended here. */
 export const MIGRATIONS: Function[] = [
@@ -33,4 +34,5 @@ export const MIGRATIONS: Function[] = [
   SeedZammadIssueStatuses1796418800200,
   AddAttachmentCommentLink1796418800300,
   AddAttachmentFromBackend1796418800400,
+  AddRequestTypeManualMapping1796418800410,
 ];

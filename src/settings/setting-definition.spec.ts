@@ -143,6 +143,16 @@ describe('coerceSettingValue', () => {
     it('rejects an empty value when required', () => {
       expect(coerceSettingValue(required, '')).toEqual({ ok: false, error: 'This field may not be blank.' });
     });
+
+    it.each([
+      ['https://bot:secret@jira.example.com', 'Enter the URL without a user name or password; set the credentials in their own settings.'],
+      ['https://bot@jira.example.com/', 'Enter the URL without a user name or password; set the credentials in their own settings.'],
+      ['https://jira.example.com/?os_authType=basic', 'Enter the URL without a query string (the part from "?").'],
+      ['https://jira.example.com/jira?', 'Enter the URL without a query string (the part from "?").'],
+      ['https://jira.example.com/#/dashboard', 'Enter the URL without a fragment (the part from "#").'],
+    ])('rejects %p as a base URL', (input, error) => {
+      expect(coerceSettingValue(definition, input)).toEqual({ ok: false, error });
+    });
   });
 
   describe('email', () => {

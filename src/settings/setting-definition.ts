@@ -30,7 +30,10 @@ export interface StringSetting extends SettingBase {
   pattern?: { regex: RegExp; message: string };
 }
 
-/** An absolute http(s) URL. Host names without a dot (`http://jira:8080/`) are accepted. */
+/**
+ * An absolute http(s) base URL that paths are appended to. Host names without a dot
+ * (`http://jira:8080/`) are accepted; a user name or password, a query or a fragment is not.
+ */
 export interface UrlSetting extends SettingBase {
   type: 'url';
   default: string;
@@ -93,6 +96,25 @@ export function stringSetting(
 /** Declares a password or token setting: optional, empty by default, and masked on reads. */
 export function secretSetting(description: string): StringSetting {
   return stringSetting('', description, { optional: true, secret: true });
+}
+
+/** A line break or another C0 control character, or DEL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+export const CONTROL_CHARACTER_MESSAGE = 'Remove the line break or other control character; credentials cannot contain them.';
+
+/**
+ * Declares a credential that is sent in an HTTP header (a token, or a user name and
+ * password in basic auth), so control characters such as a pasted line break are rejected.
+ */
+export function credentialSetting(description: string, options: { secret: boolean } = { secret: true }): StringSetting {
+  return stringSetting('', description, {
+    optional: true,
+    secret: options.secret,
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    pattern: { regex: /^[^\u0000-\u001f\u007f]*$/, message: CONTROL_CHARACTER_MESSAGE },
+  });
 }
 
 export function urlSetting(defaultValue: string, description: string, options: DefinitionOptions = {}): UrlSetting {
@@ -194,7 +216,30 @@ function coerceUrl(input: unknown): CoercionResult<string> {
   if (typeof input !== 'string') return fail('Enter a valid URL.');
   const value = input.trim();
   const valid = isURL(value, { protocols: ['http', 'https'], require_protocol: true, require_tld: false });
-  return valid ? { ok: true, value } : fail('Enter a valid URL.');
+  if (!valid) return fail('Enter a valid URL.');
+  const problem = baseUrlProblem(value);
+  return problem ? fail(problem) : { ok: true, value };
+}
+
+/**
+ * Returns why `value` cannot be a base URL that API paths are appended to, or undefined
+ * when it can. Credentials in the URL would bypass the credential settings, and a path
+ * appended after a query or a fragment never reaches the server.
+ */
+export function baseUrlProblem(value: string): string | undefined {
+  const trimmed = value.trim();
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return 'Enter a valid URL.';
+  }
+  if (url.username || url.password || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(trimmed)) {
+    return 'Enter the URL without a user name or password; set the credentials in their own settings.';
+  }
+  if (trimmed.includes('?')) return 'Enter the URL without a query string (the part from "?").';
+  if (trimmed.includes('#')) return 'Enter the URL without a fragment (the part from "#").';
+  return undefined;
 }
 
 function coerceEmail(input: unknown): CoercionResult<string> {

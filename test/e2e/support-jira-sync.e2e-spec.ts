@@ -9,7 +9,8 @@ import { SettingsService } from '../../src/settings/settings.service';
 import { InboxEntry } from '../../src/support/sync/inbox/inbox-entry.entity';
 import { OutboxService } from '../../src/support/sync/outbox/outbox.service';
 import { PullRunner } from '../../src/support/sync/pull/pull-runner.service';
-import { startFakeJira, type FakeJira } from '../fakes/jira';
+import { AtlassianIssuePuller } from '../../src/support/backends/atlassian/atlassian-issue-puller';
+import { CUSTOMER_EMAIL, CUSTOMER_TOKEN, startFakeJira, type FakeJira } from '../fakes/jira';
 import {
   configureJira,
   fileIssue,
@@ -22,6 +23,10 @@ import {
   visibleComments,
   WEBHOOK_SECRET,
 } from '../support/jira-sync-app';
+
+function calls(fake: FakeJira, method: string, path: string) {
+  return fake.requests().filter((request) => request.method === method && request.path === path);
+}
 
 /** Custom field values of a fake issue by field name. */
 function fieldsByName(fake: FakeJira, key: string): Record<string, unknown> {
@@ -126,6 +131,23 @@ describe.each(['cloud', 'datacenter'] as const)('Jira sync on %s', (flavour) => 
       await world.testApp.http().get(`/api/support-issues/${created.uuid}/`).set('Authorization', world.staff.auth).expect(404);
     });
 
+    it('answers a comment with its Jira id when the push finished in time', async () => {
+      const created = await fileIssue(world);
+      await settle(world, fake);
+
+      const response = await world.testApp
+        .http()
+        .post(`/api/support-issues/${created.uuid}/comment/`)
+        .set('Authorization', world.caller.auth)
+        .send({ description: 'Any news?' })
+        .expect(201);
+
+      const [record] = fake.commentRecords('SUP-1');
+      expect(response.body).toMatchObject({ description: 'Any news?', backend_id: record.id, issue_key: 'SUP-1' });
+      // The webhook of the pushed comment comes back; let it finish before the next test empties the tables.
+      await settle(world, fake);
+    });
+
     it('applies comment events without issue fields', async () => {
       const created = await fileIssue(world);
       await settle(world, fake);
@@ -186,6 +208,83 @@ describe.each(['cloud', 'datacenter'] as const)('Jira sync on %s', (flavour) => 
       await world.testApp.app.get(SettingsService).update({ WALDUR_SUPPORT_ENABLED: false });
       const response = await world.testApp.http().post('/api/support-jira-webhook/').send({ webhookEvent: 'jira:issue_updated' }).expect(424);
       expect(response.body).toEqual({ detail: 'Support extension is disabled.' });
+    });
+
+    it('applies texts with U+0000 and keeps applying later changes', async () => {
+      const created = await fileIssue(world);
+      await settle(world, fake);
+
+      fake.comment({ issue: 'SUP-1', body: 'First\u0000 answer' });
+      await settle(world, fake);
+      fake.comment({ issue: 'SUP-1', body: 'Second answer' });
+      await settle(world, fake);
+      expect(await visibleComments(world, world.staff, created.uuid)).toEqual(['First answer', 'Second answer']);
+
+      fake.comment({ issue: 'SUP-1', body: 'Pulled\u0000 answer' });
+      fake.attach({ issue: 'SUP-1', filename: 'log\u0000.txt', content: 'line' });
+      expect(await pullNow(world)).toMatchObject({ failed: 0 });
+      expect(await visibleComments(world, world.staff, created.uuid)).toEqual(['First answer', 'Pulled answer', 'Second answer']);
+      await settle(world, fake);
+    });
+
+    it('rejects a delivery whose issue id is not a Jira id', async () => {
+      const created = await fileIssue(world);
+      await settle(world, fake);
+      const issue = (await localIssue(world, created.uuid))!;
+      const body = JSON.stringify({ timestamp: Date.now(), webhookEvent: 'jira:issue_updated', issue: { id: `${issue.backendId}\u0000`, key: 'SUP-1' } });
+      const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
+      fake.clearRequests();
+
+      await world.testApp
+        .http()
+        .post('/api/support-jira-webhook/')
+        .set('Content-Type', 'application/json')
+        .set({ 'X-Hub-Signature': signature, 'X-Atlassian-Webhook-Identifier': 'delivery-nul' })
+        .send(body)
+        .expect(200, {});
+      await settle(world, fake);
+
+      const [stored] = await world.testApp.dataSource.getRepository(InboxEntry).findBy({ deliveryId: 'delivery-nul' });
+      expect(stored.status).toBe('failed');
+      expect(stored.lastError).toMatch(/invalid issue id/);
+      expect(fake.requests().filter((request) => request.path.startsWith('/rest/api/2/issue/'))).toEqual([]);
+    });
+
+    it('keeps the issue when the integration user loses access', async () => {
+      const created = await fileIssue(world);
+      await settle(world, fake);
+      await configureJira(world, fake, { ATLASSIAN_EMAIL: CUSTOMER_EMAIL, ATLASSIAN_TOKEN: CUSTOMER_TOKEN });
+
+      fake.comment({ issue: 'SUP-1', body: 'Agent answer' });
+      await settle(world, fake);
+      await pullNow(world);
+      const issue = (await localIssue(world, created.uuid))!;
+      await world.testApp.app.get(AtlassianIssuePuller).reconcileGone([issue.backendId!]);
+
+      expect(await localIssue(world, created.uuid)).toMatchObject({ key: 'SUP-1' });
+      const deliveries = await world.testApp.dataSource.getRepository(InboxEntry).findBy({ remoteObjectId: issue.backendId! });
+      expect(deliveries.map((delivery) => delivery.status)).toContain('ignored');
+    });
+
+    it('deletes the issue on a deletion event only while Jira confirms it', async () => {
+      const created = await fileIssue(world);
+      await settle(world, fake);
+      await configureJira(world, fake, { ATLASSIAN_EMAIL: CUSTOMER_EMAIL, ATLASSIAN_TOKEN: CUSTOMER_TOKEN });
+
+      fake.deleteIssue({ issue: 'SUP-1' });
+      await settle(world, fake);
+      expect(await localIssue(world, created.uuid)).toMatchObject({ key: 'SUP-1' });
+      const [deletion] = await world.testApp.dataSource.getRepository(InboxEntry).findBy({ status: 'failed' });
+      expect(deletion.lastError).toMatch(/cannot read project SUP/);
+
+      await configureJira(world, fake);
+      await world.testApp
+        .http()
+        .post(`/api/support-sync-deliveries/${deletion.uuid.replace(/-/g, '')}/replay/`)
+        .set('Authorization', world.staff.auth)
+        .expect(200);
+      await settle(world, fake);
+      expect(await localIssue(world, created.uuid)).toBeNull();
     });
 
     it('follows waldur_backend_id into the resource', async () => {
@@ -344,6 +443,28 @@ describe.each(['cloud', 'datacenter'] as const)('Jira sync on %s', (flavour) => 
 
       expect(fake.issueRecords()).toHaveLength(1);
       expect(await localIssue(world, created.uuid)).toMatchObject({ key: 'SUP-1', state: 3 });
+    });
+
+    it('waits for a lagging search before repeating a lost create', async () => {
+      world.syncConfig.pull.overlapMs = 1_500;
+      fake.configure({ searchVisibilityDelayMs: 1_000 });
+      try {
+        fake.addFault({ method: 'POST', path: '/rest/servicedeskapi/request', dropConnection: true, afterCommit: true, times: 1 });
+        const created = await fileIssue(world);
+        await settle(world, fake);
+        expect(fake.issueRecords()).toHaveLength(1);
+        expect(await localIssue(world, created.uuid)).toMatchObject({ key: '' });
+
+        await new Promise((resolve) => setTimeout(resolve, 1_600));
+        await settle(world, fake);
+
+        expect(fake.issueRecords()).toHaveLength(1);
+        expect(calls(fake, 'POST', '/rest/servicedeskapi/request')).toHaveLength(1);
+        expect(await localIssue(world, created.uuid)).toMatchObject({ key: 'SUP-1', state: 3 });
+      } finally {
+        world.syncConfig.pull.overlapMs = 0;
+        fake.configure({ searchVisibilityDelayMs: 0 });
+      }
     });
 
     it('delivers a comment once after a lost response and a 503', async () => {

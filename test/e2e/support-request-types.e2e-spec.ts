@@ -103,6 +103,17 @@ describe('support request types', () => {
       expect(patched.body).toMatchObject({ name: 'Laptops', is_active: false });
     });
 
+    it('marks a changed issue type as an admin mapping', async () => {
+      const synced = await testApp.dataSource.getRepository(RequestType).save({ name: 'From Jira', issueTypeName: 'Incident', backendId: 12, backendName: 'atlassian' });
+      const uuid = synced.uuid.replace(/-/g, '');
+
+      await testApp.http().patch(admin(`${uuid}/`)).set('Authorization', staff.auth).send({ order: 2 }).expect(200);
+      expect((await testApp.dataSource.getRepository(RequestType).findOneByOrFail({ id: synced.id })).manualMapping).toBe(false);
+
+      await testApp.http().patch(admin(`${uuid}/`)).set('Authorization', staff.auth).send({ issue_type_name: 'Service Request' }).expect(200);
+      expect((await testApp.dataSource.getRepository(RequestType).findOneByOrFail({ id: synced.id })).manualMapping).toBe(true);
+    });
+
     it('deletes a type', async () => {
       const created = await createType();
       await testApp.http().delete(admin(`${created.uuid}/`)).set('Authorization', staff.auth).expect(204);

@@ -1,8 +1,10 @@
 import { SETTING_KEYS } from '../../src/settings/settings.registry';
 import { SettingsService } from '../../src/settings/settings.service';
+import { AtlassianBackendProvider } from '../../src/support/backends/atlassian/atlassian-backend.provider';
 import { RequestType } from '../../src/support/request-types/request-type.entity';
 import { INTEGRATION_EMAIL, INTEGRATION_TOKEN, PERSONAL_ACCESS_TOKEN, startFakeJira, type FakeJira } from '../fakes/jira';
 import { createStaff, createUser, UserWithToken } from '../support/factories';
+import { createJiraIssue } from '../support/jira-backend';
 import { OpenApiContract } from '../support/openapi-contract';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -125,6 +127,42 @@ describe('Atlassian settings discovery', () => {
       expect(Object.keys(response.body).sort()).toEqual(['api_url', 'auth_method']);
     });
 
+    it.each([
+      ['a user name and password', (url: string) => url.replace('http://', 'http://jira-bot:secret@'), 'Enter the URL without a user name or password; set the credentials in their own settings.'],
+      ['a query', (url: string) => `${url}/?os_authType=basic`, 'Enter the URL without a query string (the part from "?").'],
+      ['a fragment', (url: string) => `${url}/#/dashboard`, 'Enter the URL without a fragment (the part from "#").'],
+    ])('rejects an API URL with %s with 400', async (_case, withPart, message) => {
+      const response = await post('validate_credentials', { ...credentials, api_url: withPart(fake.url) }).expect(400);
+      expect(response.body).toEqual({ api_url: [message] });
+      const saved = await post('save_settings', { ...credentials, api_url: withPart(fake.url), project_id: 'SUP', confirm_save: true }).expect(400);
+      expect(saved.body).toEqual({ api_url: [message] });
+      const overridden = await testApp.http().post('/api/override-settings/').set('Authorization', staff.auth).send({ ATLASSIAN_API_URL: withPart(fake.url) }).expect(400);
+      expect(overridden.body).toEqual({ ATLASSIAN_API_URL: [message] });
+      expect(fake.requests()).toEqual([]);
+    });
+
+    it.each([
+      ['personal_access_token', { auth_method: 'personal_access_token', personal_access_token: 'fake-pat\n' }],
+      ['token', { auth_method: 'api_token', email: INTEGRATION_EMAIL, token: 'fake-\r\napi-token' }],
+      ['password', { auth_method: 'basic', username: 'jira-bot', password: 'secret\t' }],
+    ])('rejects a line break or tab in %s with 400', async (field, body) => {
+      const response = await post('validate_credentials', { api_url: fake.url, ...body }).expect(400);
+      expect(response.body).toEqual({ [field]: ['Remove the line break or other control character; credentials cannot contain them.'] });
+      expect(fake.requests()).toEqual([]);
+    });
+
+    it('rejects a line break in a stored token with 400', async () => {
+      const response = await testApp.http().post('/api/override-settings/').set('Authorization', staff.auth).send({ ATLASSIAN_PERSONAL_ACCESS_TOKEN: 'fake-pat\n' }).expect(400);
+      expect(response.body).toEqual({ ATLASSIAN_PERSONAL_ACCESS_TOKEN: ['Remove the line break or other control character; credentials cannot contain them.'] });
+    });
+
+    it('passes on the Retry-After of a Jira 429', async () => {
+      fake.addFault({ path: '/rest/api/2/myself', status: 429, retryAfter: 120 });
+      const response = await post('validate_credentials', credentials).expect(424);
+      expect(response.headers['retry-after']).toBe('120');
+      expect(response.body.detail).toMatch(/^Jira returned 429 for GET \/rest\/api\/2\/myself/);
+    });
+
     it('uses the stored token for the stored server only', async () => {
       await settings.update({ ATLASSIAN_API_URL: fake.url, ATLASSIAN_EMAIL: INTEGRATION_EMAIL, ATLASSIAN_TOKEN: INTEGRATION_TOKEN });
       await post('validate_credentials', { api_url: fake.url, auth_method: 'api_token', email: INTEGRATION_EMAIL, token: '********' }).expect(200);
@@ -230,6 +268,31 @@ describe('Atlassian settings discovery', () => {
       expect(response.body).toEqual({ support_type_mapping: ['Jira has no request type 99 in this service desk (for "Incident").'] });
     });
 
+    it.each([
+      [5, 'Not a valid string: the request type of "Incident" is a number. Send request type ids as strings, such as "5".'],
+      [true, 'Not a valid string: the request type of "Incident" is a boolean. Send request type ids as strings, such as "5".'],
+      [' ', 'The request type of "Incident" may not be blank.'],
+    ])('rejects the mapping value %p before asking Jira', async (value, message) => {
+      const response = await post('preview_settings', { ...picked(), support_type_mapping: { Incident: value } }).expect(400);
+      expect(response.body).toEqual({ support_type_mapping: [message] });
+      expect(fake.requests()).toEqual([]);
+    });
+
+    it.each(['true', 'True', '1'])('accepts confirm_save %p as true', async (confirm) => {
+      await post('save_settings', { ...picked(), confirm_save: confirm }).expect(200);
+      expect(settings.get('ATLASSIAN_API_URL')).toBe(fake.url);
+    });
+
+    it.each([
+      ['false', 'Set confirm_save to true to save the settings.'],
+      ['0', 'Set confirm_save to true to save the settings.'],
+      ['maybe', 'Must be a valid boolean.'],
+    ])('rejects confirm_save %p', async (confirm, message) => {
+      const response = await post('save_settings', { ...picked(), confirm_save: confirm }).expect(400);
+      expect(response.body).toEqual({ confirm_save: [message] });
+      expect(settings.get('ATLASSIAN_API_URL')).toBe('');
+    });
+
     it('requires confirm_save to be true', async () => {
       const response = await post('save_settings', { ...picked(), confirm_save: false }).expect(400);
       expect(response.body).toEqual({ confirm_save: ['Set confirm_save to true to save the settings.'] });
@@ -251,6 +314,49 @@ describe('Atlassian settings discovery', () => {
         [2, 'Report a system problem', 'Incident'],
       ]);
       expect(response.body.settings).toMatchObject({ api_url: fake.url, auth_method: 'api_token', token: '********', support_type_mapping: { Incident: '2', 'Service Request': '1' } });
+    });
+
+    it('keeps a saved type mapping through request type pulls', async () => {
+      await post('save_settings', { ...picked(), support_type_mapping: undefined, confirm_save: true }).expect(200);
+      const backend = testApp.app.get(AtlassianBackendProvider).current();
+      await backend.pullRequestTypes();
+
+      await post('save_settings', { ...picked(), support_type_mapping: { 'Service Request': '4' }, confirm_save: true }).expect(200);
+      await backend.pullRequestTypes();
+
+      const chosen = await backend.reference.findRequestType(testApp.dataSource.manager, 'Service Request');
+      expect(chosen?.backendId).toBe(4);
+      const current = await testApp.http().get(`${BASE}/current_settings/`).set('Authorization', staff.auth).expect(200);
+      expect(current.body.support_type_mapping['Service Request']).toBe('4');
+
+      const caller = await createUser(testApp.dataSource, { fullName: 'Jane Doe', email: 'jane.mapping@example.org' });
+      const issue = await createJiraIssue(testApp.dataSource, caller.user, { type: 'Service Request' });
+      await testApp.dataSource.transaction((manager) => backend.createIssue(issue, manager));
+      const [request] = fake.requests().filter((entry) => entry.method === 'POST' && entry.path === '/rest/servicedeskapi/request');
+      expect(request.body).toMatchObject({ requestTypeId: '4' });
+    });
+
+    it('moves an issue type to the newly saved request type', async () => {
+      await post('save_settings', { ...picked(), support_type_mapping: { Incident: '2' }, confirm_save: true }).expect(200);
+      await post('save_settings', { ...picked(), support_type_mapping: { Incident: '3' }, confirm_save: true }).expect(200);
+      const backend = testApp.app.get(AtlassianBackendProvider).current();
+      await backend.pullRequestTypes();
+
+      expect((await backend.reference.findRequestType(testApp.dataSource.manager, 'Incident'))?.backendId).toBe(3);
+      const types = await testApp.dataSource.getRepository(RequestType).find({ where: { backendName: 'atlassian' }, order: { backendId: 'ASC' } });
+      expect(types.map((type) => [type.backendId, type.issueTypeName, type.manualMapping])).toEqual([
+        [1, 'Service Request', false],
+        [2, 'Incident', false],
+        [3, 'Incident', true],
+        [4, 'Informational', false],
+      ]);
+    });
+
+    it('rejects one request type for two issue types', async () => {
+      const response = await post('preview_settings', { ...picked(), support_type_mapping: { Incident: '1', 'Service Request': '1' } }).expect(400);
+      expect(response.body).toEqual({
+        support_type_mapping: ['Request type 1 is mapped to several issue types ("Incident", "Service Request"); map each request type to one issue type.'],
+      });
     });
 
     it('saves nothing when Jira rejects the credentials', async () => {

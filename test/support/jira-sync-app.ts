@@ -22,6 +22,8 @@ export const WEBHOOK_SECRET = 'jira-webhook-secret';
 /** The app listening on a loopback port (so the fake can post webhooks to it), its attachment store and test users. */
 export interface JiraSyncWorld {
   testApp: TestApp;
+  /** The app's sync config; services read it when they use it, so a test may change fields. */
+  syncConfig: SyncConfig;
   /** The app's file storage, where files pulled from Jira land and uploads are read from. */
   store: FileStorage;
   /** Base URL of the app, e.g. `http://127.0.0.1:41234`. */
@@ -33,9 +35,16 @@ export interface JiraSyncWorld {
   project: Project;
 }
 
-/** Boots the app with `config` (test sync timings by default), listening on 127.0.0.1. */
-export async function startJiraSyncWorld(config: SyncConfig = syncTestConfig()): Promise<JiraSyncWorld> {
-  const testApp = await createTestApp({ configure: (builder) => builder.overrideProvider(SYNC_CONFIG).useValue(config) });
+/**
+ * Boots the app with `config`, listening on 127.0.0.1. By default it has test sync timings
+ * and a pull overlap of 0; the overlap is also the time the Jira deliverer gives a lagging
+ * search before it repeats a lost create, so a failed create is retried at once.
+ */
+export async function startJiraSyncWorld(
+  config: SyncConfig = syncTestConfig({ pull: { overlapMs: 0, reconcileGraceMs: 0, reconcileMaxGoneRatio: 0.5 } }),
+): Promise<JiraSyncWorld> {
+  const syncConfig = config;
+  const testApp = await createTestApp({ configure: (builder) => builder.overrideProvider(SYNC_CONFIG).useValue(syncConfig) });
   await testApp.app.listen(0, '127.0.0.1');
   const port = (testApp.app.getHttpServer().address() as AddressInfo).port;
   const dataSource = testApp.dataSource;
@@ -45,6 +54,7 @@ export async function startJiraSyncWorld(config: SyncConfig = syncTestConfig()):
   await grantRole(dataSource, caller.user, 'CUSTOMER.OWNER', customer);
   return {
     testApp,
+    syncConfig,
     store: testApp.app.get(FileStorage),
     appUrl: `http://127.0.0.1:${port}`,
     staff: await createStaff(dataSource, { fullName: 'Sam Staff', email: 'staff@example.org' }),

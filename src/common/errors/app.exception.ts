@@ -78,10 +78,13 @@ export class UnsupportedMediaTypeException extends AppException {
   }
 }
 
-/** A call that only an external system can answer failed; rendered as 424 with its message. */
+/**
+ * A call that only an external system can answer failed; rendered as 424 with its message,
+ * and with `headers` such as the system's `Retry-After`.
+ */
 export class FailedDependencyException extends AppException {
-  constructor(message: string) {
-    super('failed_dependency', message);
+  constructor(message: string, headers?: Record<string, string>) {
+    super('failed_dependency', message, undefined, headers);
   }
 }
 

@@ -55,6 +55,9 @@ export class IssueCommentsService {
       return Object.assign(created, { author });
     });
     await this.writes.afterCommit(pending);
-    return toCommentResponse(comment, issue, urls, backend);
+    // Read again, because a push that finished within the wait stored the backend's id and
+    // may have changed the issue's key. A comment deleted meanwhile is shown as created.
+    const stored = await this.dataSource.getRepository(Comment).findOne({ where: { id: comment.id }, relations: { author: { user: true }, issue: true } });
+    return stored ? toCommentResponse(stored, stored.issue, urls, backend) : toCommentResponse(comment, issue, urls, backend);
   }
 }

@@ -34,6 +34,14 @@ export class RequestType {
   @Column({ type: 'integer', default: 0 })
   order: number;
 
+  /**
+   * The issue type name was chosen by an admin (`save_settings` of the Atlassian settings,
+   * or an edit through the request types API). Automatic request mapping then leaves the
+   * name alone, and this row wins over other active rows of the same issue type.
+   */
+  @Column({ type: 'boolean', default: false })
+  manualMapping: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' })
   created: Date;
 }

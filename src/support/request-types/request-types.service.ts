@@ -74,7 +74,11 @@ export class RequestTypesService {
     ensureStaff(user);
     const requestType = await this.find(this.dataSource.manager, rawUuid);
     if (body.name !== undefined) requestType.name = body.name;
-    if (body.issue_type_name !== undefined) requestType.issueTypeName = body.issue_type_name;
+    if (body.issue_type_name !== undefined && body.issue_type_name !== requestType.issueTypeName) {
+      requestType.issueTypeName = body.issue_type_name;
+      // An admin's choice, so automatic request mapping keeps it.
+      requestType.manualMapping = true;
+    }
     if (body.is_active !== undefined) requestType.isActive = body.is_active;
     if (body.order !== undefined) requestType.order = body.order;
     return toRequestTypeAdminDto(await this.dataSource.getRepository(RequestType).save(requestType), urls);

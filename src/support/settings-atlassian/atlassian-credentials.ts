@@ -1,4 +1,5 @@
-import { ValidationFailedException } from '../../common/errors/app.exception';
+import { FieldErrors, ValidationFailedException } from '../../common/errors/app.exception';
+import { CONTROL_CHARACTER, CONTROL_CHARACTER_MESSAGE } from '../../settings/setting-definition';
 import type { SettingsValues } from '../../settings/settings.registry';
 import { JiraAuth, JiraCredentials, resolveJiraAuth } from '../backends/atlassian/jira-auth';
 import type { AtlassianCredentialsDto } from './dto/atlassian-credentials.dto';
@@ -22,6 +23,7 @@ export interface DiscoveryCredentials {
  * server. Rejects the body with 400 naming the missing field.
  */
 export function discoveryCredentials(body: AtlassianCredentialsDto, stored: SettingsValues): DiscoveryCredentials {
+  rejectControlCharacters(body);
   const apiUrl = body.api_url.trim().replace(/\/+$/, '');
   const sameServer = apiUrl === stored.ATLASSIAN_API_URL.trim().replace(/\/+$/, '');
   const secret = (sent: string | undefined, storedValue: string): string => {
@@ -54,4 +56,22 @@ export function discoveryCredentials(body: AtlassianCredentialsDto, stored: Sett
   const auth = resolveJiraAuth(credentials);
   if (!auth) throw ValidationFailedException.field('auth_method', 'The credentials of this authentication method are incomplete.');
   return { apiUrl, auth, verifySsl: body.verify_ssl ?? true, credentials };
+}
+
+/** Body fields that make up the `Authorization` header. */
+const CREDENTIAL_FIELDS = ['email', 'username', 'token', 'personal_access_token', 'password'] as const;
+
+/**
+ * Rejects credentials with a line break or another control character, usually a pasting
+ * mistake, with 400 on each such field. A token goes into the header as it is, where HTTP
+ * allows no control characters, so every call would fail without naming the field. The
+ * other fields are base64-encoded, and Jira would only reject the login.
+ */
+function rejectControlCharacters(body: AtlassianCredentialsDto): void {
+  const errors: FieldErrors = {};
+  for (const field of CREDENTIAL_FIELDS) {
+    const value = body[field];
+    if (typeof value === 'string' && CONTROL_CHARACTER.test(value)) errors[field] = [CONTROL_CHARACTER_MESSAGE];
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationFailedException(errors);
 }

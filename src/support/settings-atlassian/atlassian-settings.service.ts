@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, Not } from 'typeorm';
 
 import { FieldErrors, ValidationFailedException } from '../../common/errors/app.exception';
 import type { User } from '../../identity/users/user.entity';
@@ -8,6 +8,7 @@ import { SETTINGS, SettingKey } from '../../settings/settings.registry';
 import { SettingsChanges, SettingsService } from '../../settings/settings.service';
 import { atlassianAuth, atlassianSettingsFrom } from '../backends/atlassian/atlassian.config';
 import { JiraDiscovery, withJiraDiscovery } from '../backends/atlassian/jira-discovery';
+import { REQUEST_TYPE_PREFERENCE } from '../backends/atlassian/jira-reference-data';
 import { unknownTemplateVariables } from '../backends/atlassian/jira-templates';
 import { RequestType } from '../request-types/request-type.entity';
 import { discoveryCredentials, SECRET_MASK } from './atlassian-credentials';
@@ -199,19 +200,26 @@ export class AtlassianSettingsService {
     });
   }
 
-  /** Maps each issue type to its request type: existing rows get the issue type name, missing ones are added from Jira. */
+  /**
+   * Maps each issue type to its request type as an admin mapping (`manualMapping`), which
+   * wins over other request types of that issue type and survives automatic request
+   * mapping. Rows mapped to the issue type by an earlier save lose that mark. Existing rows
+   * get the issue type name, and missing ones are added from Jira.
+   */
   private async storeTypeMapping(body: AtlassianSettingsSaveDto, mapping: Record<string, string>): Promise<void> {
     const types = new Map((await this.discover(body, (discovery) => discovery.requestTypes(body.project_id))).map((type) => [type.id, type]));
     await this.dataSource.transaction(async (manager) => {
       for (const [issueType, requestTypeId] of Object.entries(mapping)) {
         const backendId = Number(requestTypeId.trim());
+        const issueTypeName = issueType.slice(0, 255);
+        await manager.update(RequestType, { backendName: 'atlassian', issueTypeName, manualMapping: true, backendId: Not(backendId) }, { manualMapping: false });
         const existing = await manager.findOneBy(RequestType, { backendName: 'atlassian', backendId });
         if (existing) {
-          await manager.update(RequestType, { id: existing.id }, { issueTypeName: issueType.slice(0, 255), isActive: true });
+          await manager.update(RequestType, { id: existing.id }, { issueTypeName, isActive: true, manualMapping: true });
           continue;
         }
         const name = (types.get(String(backendId))?.name ?? `Request type ${backendId}`).slice(0, 150);
-        await manager.save(manager.create(RequestType, { name, issueTypeName: issueType.slice(0, 255), backendName: 'atlassian', backendId }));
+        await manager.save(manager.create(RequestType, { name, issueTypeName, backendName: 'atlassian', backendId, manualMapping: true }));
       }
     });
   }
@@ -223,7 +231,7 @@ export class AtlassianSettingsService {
   }
 
   private async storedTypeMapping(): Promise<Record<string, string>> {
-    const rows = await this.dataSource.getRepository(RequestType).find({ where: { backendName: 'atlassian', isActive: true }, order: { order: 'ASC', id: 'ASC' } });
+    const rows = await this.dataSource.getRepository(RequestType).find({ where: { backendName: 'atlassian', isActive: true }, order: REQUEST_TYPE_PREFERENCE });
     const mapping: Record<string, string> = {};
     for (const row of rows) if (row.backendId !== null && !(row.issueTypeName in mapping)) mapping[row.issueTypeName] = String(row.backendId);
     return mapping;
@@ -234,9 +242,16 @@ export class AtlassianSettingsService {
 function checkTypeMapping(knownIds: string[], mapping: Record<string, unknown>): void {
   const known = new Set(knownIds);
   const errors: string[] = [];
+  const issueTypesByRequestType = new Map<string, string[]>();
   for (const [issueType, requestTypeId] of Object.entries(mapping)) {
     if (typeof requestTypeId !== 'string' || !requestTypeId.trim()) errors.push(`The request type of "${issueType}" may not be blank.`);
     else if (!known.has(requestTypeId.trim())) errors.push(`Jira has no request type ${requestTypeId} in this service desk (for "${issueType}").`);
+    else issueTypesByRequestType.set(requestTypeId.trim(), [...(issueTypesByRequestType.get(requestTypeId.trim()) ?? []), issueType]);
+  }
+  for (const [requestTypeId, issueTypes] of issueTypesByRequestType) {
+    if (issueTypes.length < 2) continue;
+    const names = issueTypes.map((issueType) => `"${issueType}"`).join(', ');
+    errors.push(`Request type ${requestTypeId} is mapped to several issue types (${names}); map each request type to one issue type.`);
   }
   if (errors.length > 0) throw new ValidationFailedException({ support_type_mapping: errors });
 }

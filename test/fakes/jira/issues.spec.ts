@@ -1,5 +1,6 @@
+import { CUSTOMER_EMAIL, CUSTOMER_TOKEN } from './seed';
 import type { FakeJira } from './server';
-import { BOT_AUTH, call, createIssue, startTestFake } from './spec-helpers';
+import { basic, BOT_AUTH, call, createIssue, startTestFake } from './spec-helpers';
 
 const JIRA_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}$/;
 
@@ -230,5 +231,14 @@ describe('fake Jira issues', () => {
     expect(project.json.issueTypes).toHaveLength(4);
     const unknown = await call(fake.url, '/rest/api/2/project/NOPE');
     expect(unknown.status).toBe(404);
+  });
+
+  it('hides projects from portal customers with a 404', async () => {
+    const customer = basic(CUSTOMER_EMAIL, CUSTOMER_TOKEN);
+    const project = await call(fake.url, '/rest/api/2/project/SUP', { auth: customer });
+    expect(project.status).toBe(404);
+    expect(project.json.errorMessages).toEqual(["No project could be found with key 'SUP'."]);
+    const list = await call(fake.url, '/rest/api/2/project', { auth: customer });
+    expect(list.json).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /** JSON renderers of Service Management objects: service desks, request types, customer requests, JSM comments. */
 import { isCommentPublic, renderWikiAsHtml } from './entity-views';
 import { renderSla } from './sla';
+import type { FakeJiraSettings } from './options';
 import type { CommentRecord, IssueRecord, OrganizationRecord } from './records';
 import type { RequestTypeRecord, ServiceDeskRecord } from './seed';
 import type { ViewContext } from './view-context';
@@ -13,6 +14,11 @@ export function renderServiceDesk(ctx: ViewContext, desk: ServiceDeskRecord): Re
     projectKey: desk.projectKey,
     _links: { self: ctx.url(`/rest/servicedeskapi/servicedesk/${desk.id}`) },
   };
+}
+
+/** Field ids on a request type's form: its seeded fields, and Labels when `labelsOnRequestForms` is set. */
+export function requestFormFieldIds(settings: Pick<FakeJiraSettings, 'labelsOnRequestForms'>, type: RequestTypeRecord): string[] {
+  return settings.labelsOnRequestForms ? [...type.fieldIds, 'labels'] : type.fieldIds;
 }
 
 export function renderRequestType(ctx: ViewContext, type: RequestTypeRecord): Record<string, unknown> {
@@ -95,12 +101,14 @@ function requestFieldValues(ctx: ViewContext, issue: IssueRecord, type: RequestT
       renderedValue: { html: renderWikiAsHtml(issue.description) },
     });
   }
-  for (const fieldId of type?.fieldIds ?? []) {
+  for (const fieldId of type ? requestFormFieldIds(ctx.settings, type) : []) {
     const field = ctx.store.catalog.byId(fieldId);
     if (!field || fieldId === 'summary' || fieldId === 'description') {
       continue;
     }
-    if (fieldId === 'priority') {
+    if (fieldId === 'labels') {
+      values.push({ fieldId, label: field.name, value: issue.labels });
+    } else if (fieldId === 'priority') {
       const priority = ctx.store.priority(issue.priorityId);
       values.push({ fieldId, label: field.name, value: priority ? { self: ctx.url(`/rest/api/2/priority/${priority.id}`), name: priority.name, id: priority.id } : null });
     } else {

@@ -57,6 +57,8 @@ export interface FakeJiraOptions {
    * and serve the private `/rest/servicedesk/{n}/servicedesk/{key}/groups/{id}/request-types` route that lists it.
    */
   requestTypesWithoutIssueTypeId?: boolean;
+  /** Show the Labels field on every request type's form, as a service desk admin can, so requests accept `labels`. */
+  labelsOnRequestForms?: boolean;
   /** Delay before the first delivery attempt of a webhook, in milliseconds. */
   webhookDelayMs?: number;
   /** Delay of Secondary-flow deliveries (for example comment deletions after an issue deletion). */
@@ -102,6 +104,7 @@ export function resolveSettings(options: FakeJiraOptions): FakeJiraSettings {
     commentEventStyle: options.commentEventStyle ?? 'cloud',
     webhookBodyFormat: options.webhookBodyFormat ?? 'wiki',
     requestTypesWithoutIssueTypeId: options.requestTypesWithoutIssueTypeId ?? false,
+    labelsOnRequestForms: options.labelsOnRequestForms ?? false,
     webhookDelayMs: options.webhookDelayMs ?? 0,
     webhookSecondaryDelayMs: options.webhookSecondaryDelayMs ?? 50,
     webhookRetryDelaysMs: options.webhookRetryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000],

@@ -3,6 +3,7 @@ import type { FakeJiraCore } from './core';
 import { JiraHttpError, jsmError } from './errors';
 import { applyChanges, planChanges } from './field-updates';
 import { createIssue } from './issue-operations';
+import { requestFormFieldIds } from './jsm-views';
 import { isRecord, type IssueRecord, type OrganizationRecord } from './records';
 import { isAgent, type UserRecord } from './seed';
 
@@ -55,8 +56,9 @@ export function createRequest(core: FakeJiraCore, actor: UserRecord, body: unkno
   }
 
   const values = isRecord(body.requestFieldValues) ? body.requestFieldValues : {};
+  const formFieldIds = requestFormFieldIds(core.settings, type);
   for (const fieldId of Object.keys(values)) {
-    if (!type.fieldIds.includes(fieldId)) {
+    if (!formFieldIds.includes(fieldId)) {
       throw jsmError(400, `The field '${fieldId}' is not visible on the request type '${type.name}'.`, 'sd.request.field.not.visible');
     }
   }

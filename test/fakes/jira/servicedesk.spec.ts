@@ -106,6 +106,24 @@ describe('fake Jira Service Management', () => {
     expect(result.json.errorMessage).toContain(impact);
   });
 
+  it('accepts labels only when request forms show them', async () => {
+    const body = { serviceDeskId: '1', requestTypeId: '1', requestFieldValues: { summary: 's', labels: ['marker-1'] } };
+    const hidden = await call(fake.url, '/rest/servicedeskapi/request', { method: 'POST', headers: OPT_IN, body });
+    expect(hidden.status).toBe(400);
+    expect(hidden.json.errorMessage).toContain("'labels'");
+
+    fake.configure({ labelsOnRequestForms: true });
+    try {
+      const fields = await call(fake.url, '/rest/servicedeskapi/servicedesk/1/requesttype/1/field', { headers: OPT_IN });
+      expect(fields.json.requestTypeFields.map((field: { fieldId: string }) => field.fieldId)).toContain('labels');
+      const created = await call(fake.url, '/rest/servicedeskapi/request', { method: 'POST', headers: OPT_IN, body });
+      expect(created.status).toBe(201);
+      expect((await call(fake.url, `/rest/api/2/issue/${created.json.issueKey}?fields=labels`)).json.fields.labels).toEqual(['marker-1']);
+    } finally {
+      fake.configure({ labelsOnRequestForms: false });
+    }
+  });
+
   it('adds participants in a second call', async () => {
     const key = await createIssue(fake);
     const added = await call(fake.url, `/rest/servicedeskapi/request/${key}/participant`, { method: 'POST', headers: OPT_IN, body: { accountIds: [CUSTOMER_ID] } });

@@ -19,7 +19,8 @@ export const JIRA_WEBHOOK_SOURCE = 'atlassian';
  * comment events carry six issue fields or, on Data Center, no issue at all. Every event
  * re-reads the issue, its comments and files from the API and applies that state. So a
  * late, repeated or out-of-order delivery applies the current state and adds nothing
- * twice. `jira:issue_deleted` deletes our issue once Jira confirms it is gone.
+ * twice. Only `jira:issue_deleted` deletes our issue, and only once Jira confirms it is gone
+ * (`JiraIssueDeletion`). Other events for an issue that Jira returns 404 for leave ours alone.
  */
 @Injectable()
 export class AtlassianInboxProcessor extends InboxProcessor {
@@ -54,9 +55,20 @@ export class AtlassianInboxProcessor extends InboxProcessor {
     }
 
     try {
+      if (event.type === 'issue_deleted') {
+        const deletion = await backend.deleteIfGone(issue, 'issue-deleted-event');
+        if (deletion.status === 'deleted') return { status: 'processed', reason: 'Jira deleted the issue; it was deleted here.', remoteObject };
+        // Retried with back-off, so the deletion completes once an admin restores the integration user's access.
+        if (deletion.status === 'kept') throw new RemoteError(deletion.reason, { retryable: true });
+      }
       const outcome = await runWithChangeContext(remoteChange(backend.name), () => backend.pullIssue(issue));
-      if (outcome.status === 'deleted') return { status: 'processed', reason: 'Jira deleted the issue; it was deleted here.', remoteObject };
-      if (outcome.status === 'not-found') return { status: 'ignored', reason: 'Jira reported the issue missing, then found it.', remoteObject };
+      if (outcome.status === 'not-found') {
+        return {
+          status: 'ignored',
+          reason: 'Jira returned 404 for the issue; it is kept here, because only a jira:issue_deleted delivery or reconciliation deletes issues.',
+          remoteObject,
+        };
+      }
       return { status: 'processed', remoteObject: { ...remoteObject, ...(outcome.updated ? { version: outcome.updated } : {}) } };
     } catch (error) {
       throw toRemoteError(error);

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, LessThan, Not } from 'typeorm';
 
@@ -16,12 +16,13 @@ const MAX_RECONCILED_ISSUES = 100_000;
  * The scheduled pull of Jira issues, the safety net for lost webhooks: it searches the
  * project for issues changed since the watermark and re-reads each one that is linked to
  * an issue of ours. It does nothing while Jira is not configured or no issue lives there.
- * Reconciliation deletes our issues whose Jira issue is gone, each confirmed by a read.
+ * Reconciliation deletes our issues whose Jira issue is gone, each only once Jira confirms it.
  */
 @Injectable()
 export class AtlassianIssuePuller extends RemotePuller<ChangedJiraIssue> {
   readonly backendName = 'atlassian';
   readonly scope = 'issues';
+  private readonly logger = new Logger(AtlassianIssuePuller.name);
 
   constructor(
     private readonly backends: AtlassianBackendProvider,
@@ -48,7 +49,6 @@ export class AtlassianIssuePuller extends RemotePuller<ChangedJiraIssue> {
     const outcome = await backend.pullIssue(issue).catch((error: unknown) => {
       throw toRemoteError(error);
     });
-    if (outcome.status === 'deleted') return 'applied';
     if (outcome.status === 'not-found') return 'skipped';
     const result = outcome.result;
     const changes =
@@ -83,15 +83,22 @@ export class AtlassianIssuePuller extends RemotePuller<ChangedJiraIssue> {
     return rows.map((row) => row.backendId!);
   }
 
-  /** Deletes our issues whose Jira issue is gone, each only after Jira confirms the deletion. */
+  /**
+   * Deletes our issues whose Jira issue the project search no longer lists, each only after
+   * Jira confirms the deletion (`JiraIssueDeletion`). Issues it cannot confirm are kept and
+   * logged, so lost permissions or a wrong URL delete nothing.
+   */
   async reconcileGone(remoteIds: string[]): Promise<void> {
     const backend = this.backends.current();
     const issues = await this.dataSource.getRepository(Issue).findBy({ backendName: this.backendName, backendId: In(remoteIds) });
+    let unconfirmed = 0;
     for (const issue of issues) {
-      await backend.deleteIfGone(issue).catch((error: unknown) => {
+      const outcome = await backend.deleteIfGone(issue, 'missing-from-search').catch((error: unknown) => {
         throw toRemoteError(error);
       });
+      if (outcome.status === 'kept') unconfirmed += 1;
     }
+    if (unconfirmed > 0) this.logger.warn(`Kept ${unconfirmed} of ${issues.length} issues that the Jira search no longer lists, because Jira did not confirm their deletion`);
   }
 
   private async hasWork(): Promise<boolean> {

@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 
+import { formatUuid } from '../../../common/http/uuid';
 import { Attachment } from '../../attachments/attachment.entity';
 import { Comment } from '../../comments/comment.entity';
 import { SyncState } from '../../common/sync-state';
@@ -9,10 +10,12 @@ import { Feedback } from '../../feedback/feedback.entity';
 import { Issue } from '../../issues/issue.entity';
 import { RemoteError } from '../../sync/common/remote-error';
 import { DeliveryResult, OutboxDeliverer, OutboxDelivery } from '../../sync/outbox/outbox-deliverer';
+import { SYNC_CONFIG, SyncConfig } from '../../sync/sync.config';
 import type { IssueRemoteFields } from '../support-backend';
 import { AtlassianBackendProvider } from './atlassian-backend.provider';
 import { toRemoteError } from './atlassian-remote-error';
 import type { AtlassianBackend } from './atlassian.backend';
+import { JiraError } from './jira.exception';
 
 /** Reads the bytes of a stored attachment, for uploads; the file storage port (`FileStorage`) has this method. */
 export interface AttachmentContentReader {
@@ -25,6 +28,12 @@ export interface AttachmentContentReader {
  * among those no row of ours claims, or by the Jira id a webhook already stored on our
  * row. Updates send the whole current state and deletes treat 404 as done, so both are
  * safe to repeat.
+ *
+ * Jira finds a lost issue create only through its search, whose index can lag behind
+ * the create. So an issue create is not sent again before the search had a settle time to
+ * list it. That time is `SYNC_PULL_OVERLAP_SECONDS`, the lag the scheduled pull already
+ * allows the index. A failure that may have stored the issue delays the next attempt by
+ * that time, and `findDelivered` keeps waiting while the issue is younger than that.
  */
 @Injectable()
 export class AtlassianOutboxDeliverer extends OutboxDeliverer {
@@ -36,6 +45,7 @@ export class AtlassianOutboxDeliverer extends OutboxDeliverer {
   constructor(
     private readonly backends: AtlassianBackendProvider,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SYNC_CONFIG) private readonly config: SyncConfig,
   ) {
     super();
   }
@@ -49,7 +59,9 @@ export class AtlassianOutboxDeliverer extends OutboxDeliverer {
           const issue = await this.issueOf(delivery);
           if (!issue) return undefined;
           const found = await backend.creator.adopt(manager, issue);
-          return found ? this.issueResult(backend, await backend.remoteFieldsOf(found)) : undefined;
+          if (found) return this.issueResult(backend, await backend.remoteFieldsOf(found));
+          this.waitForSearchToSettle(issue);
+          return undefined;
         }
         case 'comment.create': {
           const comment = await this.commentOf(delivery);
@@ -79,7 +91,11 @@ export class AtlassianOutboxDeliverer extends OutboxDeliverer {
         case 'issue.create': {
           const issue = await this.issueOf(delivery);
           if (!issue || issue.backendId) return { remoteId: issue?.backendId ?? undefined };
-          return this.issueResult(backend, await backend.createIssue(issue, manager));
+          try {
+            return this.issueResult(backend, await backend.createIssue(issue, manager));
+          } catch (error) {
+            throw this.lostCreateError(issue, error);
+          }
         }
         case 'issue.update': {
           const issue = await this.readyIssue(delivery);
@@ -176,6 +192,42 @@ export class AtlassianOutboxDeliverer extends OutboxDeliverer {
     if (delivery.targetType === 'issue') await manager.update(Issue, { id: delivery.targetId }, { state: SyncState.ERRED });
     if (delivery.targetType === 'comment') await manager.update(Comment, { id: delivery.targetId }, { state: SyncState.ERRED });
     if (delivery.targetType === 'attachment') await manager.update(Attachment, { id: delivery.targetId }, { state: SyncState.ERRED });
+  }
+
+  /** Time Jira's search gets to list an issue whose create may have been stored, in milliseconds. */
+  private get searchSettleMs(): number {
+    return this.config.pull.overlapMs;
+  }
+
+  /**
+   * Throws a retryable error while `issue` is younger than the settle time, so a create
+   * that a lagging search cannot find yet is not sent a second time.
+   */
+  private waitForSearchToSettle(issue: Issue): void {
+    const remainingMs = issue.created.getTime() + this.searchSettleMs - Date.now();
+    if (remainingMs <= 0) return;
+    const seconds = Math.ceil(remainingMs / 1000);
+    throw new RemoteError(
+      `Jira's search does not list issue ${formatUuid(issue.uuid)} yet; an earlier attempt may have created it, ` +
+        `so the create is sent again only if the search still does not list it in ${seconds} s.`,
+      { retryable: true, retryAfterSeconds: seconds },
+    );
+  }
+
+  /**
+   * Turns a create failure that may have come after Jira stored the issue into a retryable
+   * error whose next attempt waits at least the settle time, so the search can list it by then.
+   */
+  private lostCreateError(issue: Issue, error: unknown): unknown {
+    if (!(error instanceof JiraError) || !error.mayHaveCommitted) return error;
+    const settleSeconds = Math.ceil(this.searchSettleMs / 1000);
+    const seconds = Math.max(settleSeconds, error.retryAfterSeconds ?? 0);
+    return new RemoteError(`${error.message} Jira may have created issue ${formatUuid(issue.uuid)}; its search is checked again in ${seconds} s.`, {
+      retryable: true,
+      retryAfterSeconds: seconds,
+      status: error.status,
+      cause: error,
+    });
   }
 
   private issueResult(backend: AtlassianBackend, fields: IssueRemoteFields): DeliveryResult {

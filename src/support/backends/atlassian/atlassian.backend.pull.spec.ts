@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { startFakeJira, type FakeJira } from '../../../../test/fakes/jira';
+import { CUSTOMER_EMAIL, CUSTOMER_TOKEN, startFakeJira, type FakeJira } from '../../../../test/fakes/jira';
 import { createCustomer, createProject, createUser } from '../../../../test/support/factories';
 import { clearSupportTables, createJiraBackend, createJiraIssue, JiraBackendUnderTest, mapJiraStatuses } from '../../../../test/support/jira-backend';
 import { createTestDataSource, TestDataSource } from '../../../../test/support/test-data-source';
@@ -79,6 +79,69 @@ describe.each(['cloud', 'datacenter'] as const)('Atlassian backend pulls on %s',
     ]);
     const records = fake.commentRecords('SUP-1');
     expect(rows.map((row) => row.backendId)).toEqual(records.map((record) => record.id));
+  });
+
+  it('removes U+0000 from texts and file names it pulls', async () => {
+    const issue = await pushedIssue();
+    fake.edit({ issue: 'SUP-1', fields: { summary: 'VPN\u0000 is down' } });
+    fake.comment({ issue: 'SUP-1', body: 'Please\u0000 restart.' });
+    fake.attach({ issue: 'SUP-1', filename: 'trace\u0000.log', content: 'line' });
+
+    expect(await jira.backend.pullIssue(issue)).toMatchObject({ status: 'applied' });
+
+    expect((await dataSource.getRepository(Issue).findOneByOrFail({ id: issue.id })).summary).toBe('VPN is down');
+    expect((await comments(issue)).map((row) => row.description)).toEqual(['Please restart.']);
+    expect((await dataSource.getRepository(Attachment).findBy({ issueId: issue.id })).map((row) => row.fileName)).toEqual(['trace.log']);
+  });
+
+  it('makes comments restricted to a role or group internal', async () => {
+    const issue = await pushedIssue();
+    const agent = `Basic ${Buffer.from('agent@example.com:fake-agent-token').toString('base64')}`;
+    for (const [body, visibility] of [
+      ['For the team only', { type: 'role', value: 'Service Desk Team' }],
+      ['For the group only', { type: 'group', value: 'jira-servicedesk-users' }],
+    ] as const) {
+      const response = await fetch(`${fake.url}/rest/api/2/issue/SUP-1/comment`, {
+        method: 'POST',
+        headers: { Authorization: agent, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ body, visibility }),
+      });
+      expect(response.status).toBe(201);
+    }
+
+    await sync(issue);
+
+    expect((await comments(issue)).map((row) => [row.description, row.isPublic])).toEqual([
+      ['For the team only', false],
+      ['For the group only', false],
+    ]);
+  });
+
+  it('keeps a bracketed prefix that an agent wrote', async () => {
+    const issue = await pushedIssue();
+    fake.comment({ issue: 'SUP-1', body: '[URGENT]: restart the router' });
+
+    await sync(issue);
+
+    expect((await comments(issue)).map((row) => row.description)).toEqual(['[URGENT]: restart the router']);
+  });
+
+  it('keeps our pushed text when another account wrote the comment', async () => {
+    const issue = await pushedIssue();
+    const record = fake.comment({ issue: 'SUP-1', body: '[Jane Doe]: Pushed by the former account' });
+    const author = await dataSource.getRepository(SupportUser).findOneByOrFail({ userId: caller.id, backendName: 'atlassian' });
+    await dataSource.getRepository(Comment).save({
+      issueId: issue.id,
+      authorId: author.id,
+      description: 'Pushed by the former account',
+      isPublic: true,
+      backendName: 'atlassian',
+      backendId: record.id,
+    });
+
+    await sync(issue);
+
+    expect((await comments(issue)).map((row) => row.description)).toEqual(['Pushed by the former account']);
   });
 
   it('adds nothing the second time', async () => {
@@ -209,12 +272,56 @@ describe.each(['cloud', 'datacenter'] as const)('Atlassian backend pulls on %s',
     expect((await dataSource.getRepository(Resource).findOneByOrFail({ id: resource.id })).backendId).toBe('old');
   });
 
-  it('gone issue: 424 on sync, deleted on pull', async () => {
+  it('gone issue: 424 on sync, kept on pull, deleted on a deletion event', async () => {
     const issue = await pushedIssue();
     fake.deleteIssue({ issue: 'SUP-1' });
     await expect(sync(issue)).rejects.toThrow(FailedDependencyException);
-    expect(await jira.backend.pullIssue(issue)).toEqual({ status: 'deleted' });
+    expect(await jira.backend.pullIssue(issue)).toEqual({ status: 'not-found' });
+    expect(await dataSource.getRepository(Issue).existsBy({ id: issue.id })).toBe(true);
+
+    expect(await jira.backend.deleteIfGone(issue, 'issue-deleted-event')).toEqual({ status: 'deleted' });
     expect(await dataSource.getRepository(Issue).existsBy({ id: issue.id })).toBe(false);
+  });
+
+  it('keeps the issue when the integration user lost access', async () => {
+    const issue = await pushedIssue();
+    await jira.backend.closeConnections();
+    jira = createJiraBackend(fake, dataSource, { settings: { ATLASSIAN_EMAIL: CUSTOMER_EMAIL, ATLASSIAN_TOKEN: CUSTOMER_TOKEN } });
+
+    expect(await jira.backend.pullIssue(issue)).toEqual({ status: 'not-found' });
+    expect(await jira.backend.deleteIfGone(issue, 'issue-deleted-event')).toMatchObject({ status: 'kept' });
+    expect(await jira.backend.deleteIfGone(issue, 'missing-from-search')).toMatchObject({
+      status: 'kept',
+      reason: expect.stringContaining('cannot read project SUP'),
+    });
+    expect(await dataSource.getRepository(Issue).existsBy({ id: issue.id })).toBe(true);
+  });
+
+  it('keeps the issue when ATLASSIAN_API_URL is wrong', async () => {
+    const issue = await pushedIssue();
+    await jira.backend.closeConnections();
+    jira = createJiraBackend(fake, dataSource, { settings: { ATLASSIAN_API_URL: `${fake.url}/elsewhere` } });
+
+    expect(await jira.backend.pullIssue(issue)).toEqual({ status: 'not-found' });
+    expect(await jira.backend.deleteIfGone(issue, 'issue-deleted-event')).toMatchObject({ status: 'kept' });
+    expect(await dataSource.getRepository(Issue).existsBy({ id: issue.id })).toBe(true);
+  });
+
+  it('keeps an issue that the search still finds by its marker label', async () => {
+    const issue = await pushedIssue();
+    fake.configure({ searchVisibilityDelayMs: 60_000 });
+    try {
+      fake.deleteIssue({ issue: 'SUP-1' });
+
+      expect(await jira.backend.deleteIfGone(issue, 'missing-from-search')).toMatchObject({
+        status: 'kept',
+        reason: expect.stringContaining('still finds Jira issue SUP-1'),
+      });
+      expect(await dataSource.getRepository(Issue).existsBy({ id: issue.id })).toBe(true);
+      expect(await jira.backend.deleteIfGone(issue, 'issue-deleted-event')).toEqual({ status: 'deleted' });
+    } finally {
+      fake.configure({ searchVisibilityDelayMs: 0 });
+    }
   });
 
   it('keeps the issue when Jira cannot be reached', async () => {

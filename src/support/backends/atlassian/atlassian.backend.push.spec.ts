@@ -198,6 +198,19 @@ describe('Atlassian backend pushes', () => {
       ]);
     });
 
+    it('sends the marker label with the request when its form shows Labels', async () => {
+      fake.configure({ labelsOnRequestForms: true });
+      try {
+        const issue = await pushedIssue();
+
+        const [request] = calls(fake, 'POST', '/rest/servicedeskapi/request');
+        expect((request.body as { requestFieldValues: Record<string, unknown> }).requestFieldValues.labels).toEqual([`deskbridge-${formatUuid(issue.uuid)}`]);
+        expect(fake.issueRecord('SUP-1')!.labels).toEqual([`deskbridge-${formatUuid(issue.uuid)}`]);
+      } finally {
+        fake.configure({ labelsOnRequestForms: false });
+      }
+    });
+
     it('does not adopt an issue another issue of ours claimed', async () => {
       await pushedIssue();
       fake.addFault({ method: 'POST', path: '/rest/servicedeskapi/request', status: 503, times: 1 });
@@ -415,12 +428,40 @@ describe('Atlassian backend pushes to Data Center with the old API', () => {
         summary: 'VPN is down',
         description: 'Connection times out since 09:00.\nRestarting did not help.',
         priority: { name: 'High' },
+        labels: [`deskbridge-${formatUuid(issue.uuid)}`],
       },
     });
     expect(calls(fake, 'POST', /participant$/)).toHaveLength(0);
     const [edit] = calls(fake, 'PUT', '/rest/api/2/issue/SUP-1');
     expect((edit.body as { fields: Record<string, unknown> }).fields).toMatchObject({ [fieldIdOf(await customFieldIds(fake), 'Caller')]: { name: caller.email } });
     expect(remote).toMatchObject({ key: 'SUP-1', status: 'Open' });
+  });
+
+  it('adopts a lost create by its marker label, not by its text', async () => {
+    const issue = await createJiraIssue(dataSource, caller);
+    const text = jira.backend.creator.render(issue, await jira.backend.creator.loadContext(dataSource.manager, issue));
+    fake.createIssue({ fields: { project: { key: 'SUP' }, issuetype: { name: 'Service Request' }, summary: text.summary, description: text.description } });
+    fake.addFault({ method: 'POST', path: '/rest/api/2/issue', dropConnection: true, afterCommit: true, times: 1 });
+
+    const remote = await dataSource.transaction((manager) => jira.backend.createIssue(issue, manager));
+
+    expect(remote.key).toBe('SUP-2');
+    expect(fake.issueRecord('SUP-2')!.labels).toEqual([`deskbridge-${formatUuid(issue.uuid)}`]);
+    expect(calls(fake, 'POST', '/rest/api/2/issue')).toHaveLength(1);
+  });
+
+  it('creates without the label when the create screen lacks it', async () => {
+    const issue = await createJiraIssue(dataSource, caller);
+    const screenError = { errorMessages: [], errors: { labels: "Field 'labels' cannot be set. It is not on the appropriate screen, or unknown." } };
+    fake.addFault({ method: 'POST', path: '/rest/api/2/issue', status: 400, body: screenError, bodyFormat: 'json', times: 1 });
+
+    const remote = await dataSource.transaction((manager) => jira.backend.createIssue(issue, manager));
+
+    const creates = calls(fake, 'POST', '/rest/api/2/issue').map((request) => (request.body as { fields: Record<string, unknown> }).fields);
+    expect(creates.map((fields) => 'labels' in fields)).toEqual([true, false]);
+    expect(remote.key).toBe('SUP-1');
+    expect(fake.issueRecords()).toHaveLength(1);
+    expect(fake.issueRecord('SUP-1')!.labels).toEqual([`deskbridge-${formatUuid(issue.uuid)}`]);
   });
 
   it('posts comments with the sd.public.comment property', async () => {

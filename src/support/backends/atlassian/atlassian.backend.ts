@@ -17,12 +17,13 @@ import type { AttachmentStore } from './attachment-store';
 import { JiraAccounts } from './jira-accounts';
 import { JiraFieldResolver } from './jira-fields';
 import { JiraIssueCreator } from './jira-issue-create';
+import { JiraDeletionEvidence, JiraDeletionOutcome, JiraIssueDeletion } from './jira-issue-deletion';
 import { JiraIssueSync, JiraIssueSyncOptions, JiraSyncResult } from './jira-issue-sync';
 import { buildAttachmentMultipart, isExcludedAttachment, jiraFileName } from './jira-multipart';
 import { JiraReferenceData } from './jira-reference-data';
 import { JiraClient } from './jira.client';
 import { JiraError, recoverLostCreate } from './jira.exception';
-import { JiraIssueFields, mapIssue, withAuthorPrefix } from './jira.mapper';
+import { commentVisibility, JiraIssueFields, mapIssue, withAuthorPrefix } from './jira.mapper';
 import type { JiraComment, JiraIssue } from './jira.types';
 import { JiraIssuePuller } from './jira-issue-puller';
 
@@ -41,13 +42,9 @@ export interface AtlassianBackendDependencies {
 
 /**
  * Outcome of pulling one issue: its changes applied (`updated` is Jira's change time of
- * the snapshot), or ours deleted after Jira deleted it, or Jira reported it missing once
- * but found it on the second read.
+ * the snapshot), or Jira returned 404 and our issue was left as it is.
  */
-export type JiraPullOutcome =
-  | { status: 'applied'; result: JiraSyncResult; updated: Date | null }
-  | { status: 'deleted' }
-  | { status: 'not-found' };
+export type JiraPullOutcome = { status: 'applied'; result: JiraSyncResult; updated: Date | null } | { status: 'not-found' };
 
 /**
  * The Jira Service Management adapter. Issues become Service Management requests (or
@@ -69,6 +66,7 @@ export class AtlassianBackend extends SupportBackend {
   readonly issueSync: JiraIssueSync;
   readonly creator: JiraIssueCreator;
   readonly puller: JiraIssuePuller;
+  private readonly deletion: JiraIssueDeletion;
   private readonly now: () => Date;
 
   constructor(
@@ -99,6 +97,7 @@ export class AtlassianBackend extends SupportBackend {
     });
     this.creator = new JiraIssueCreator(this.client, this.fields, this.accounts, this.reference, settings);
     this.puller = new JiraIssuePuller(this.client, this.reference, settings);
+    this.deletion = new JiraIssueDeletion(this.client, this.reference, settings, dependencies.dataSource, (keys) => this.issueSync.discard(keys));
   }
 
   async createIssue(issue: Issue, manager: EntityManager): Promise<IssueRemoteFields> {
@@ -124,7 +123,11 @@ export class AtlassianBackend extends SupportBackend {
   async syncIssue(issue: Issue, manager: EntityManager): Promise<void> {
     const key = this.issueIdOf(issue);
     const snapshot = await this.issueSync.fetch(key, manager, issue.id);
-    if (!snapshot) throw new FailedDependencyException(`Jira issue ${issue.key || key} was not found; it may have been deleted in Jira.`);
+    if (!snapshot) {
+      throw new FailedDependencyException(
+        `Jira issue ${issue.key || key} was not found; it may have been deleted in Jira, or the integration user may not see it.`,
+      );
+    }
     let result: JiraSyncResult;
     try {
       result = await this.issueSync.apply(manager, issue, snapshot);
@@ -140,14 +143,21 @@ export class AtlassianBackend extends SupportBackend {
   /**
    * Pulls one issue without holding a transaction open during Jira calls: reads Jira first,
    * applies the snapshot in a short transaction under a row lock, then confirms and
-   * applies deletions the same way. An issue Jira reports missing is deleted here only
-   * when a second read confirms it, so a short outage never deletes anything.
+   * applies deletions the same way. When Jira returns 404 for the issue, ours is kept and
+   * a warning logged, because Jira also returns 404 when the integration user lost access;
+   * only `deleteIfGone` deletes issues.
    */
   async pullIssue(issue: Issue): Promise<JiraPullOutcome> {
     const key = this.issueIdOf(issue);
     const dataSource = this.dependencies.dataSource;
     const snapshot = await this.issueSync.fetch(key, dataSource.manager, issue.id);
-    if (!snapshot) return (await this.deleteIfGone(issue)) ? { status: 'deleted' } : { status: 'not-found' };
+    if (!snapshot) {
+      this.logger.warn(
+        `Jira returned 404 for issue ${issue.key || key} (Jira id ${key}) of issue ${formatUuid(issue.uuid)}; it is kept, ` +
+          'because Jira also returns 404 when the integration user may not see the issue or ATLASSIAN_API_URL is wrong',
+      );
+      return { status: 'not-found' };
+    }
     let result: JiraSyncResult;
     try {
       result = await dataSource.transaction((manager) => this.issueSync.apply(manager, issue, snapshot));
@@ -163,19 +173,10 @@ export class AtlassianBackend extends SupportBackend {
     return { status: 'applied', result, updated: snapshot.issue.updated ?? null };
   }
 
-  /** Deletes our issue when Jira reports its issue missing; returns whether it did. */
-  async deleteIfGone(issue: Issue): Promise<boolean> {
-    if (!issue.backendId) return false;
-    if (await this.client.getIssue(issue.backendId, { fields: ['summary'] })) return false;
-    const keys = (
-      await this.dependencies.dataSource.getRepository(AttachmentEntity).find({ select: { storageKey: true }, where: { issueId: issue.id } })
-    )
-      .map((row) => row.storageKey)
-      .filter((storageKey): storageKey is string => storageKey !== null);
-    await this.dependencies.dataSource.getRepository(Issue).delete({ id: issue.id });
-    await this.issueSync.discard(keys);
-    this.logger.log(`Deleted issue ${issue.uuid}, whose Jira issue ${issue.key || issue.backendId} was deleted`);
-    return true;
+  /** Deletes our issue when Jira confirms that its issue was deleted; see `JiraIssueDeletion` for what counts as confirmed. */
+  deleteIfGone(issue: Issue, evidence: JiraDeletionEvidence): Promise<JiraDeletionOutcome> {
+    this.assertConfigured();
+    return this.deletion.deleteIfGone(issue, evidence);
   }
 
   async createComment(comment: Comment, issue: Issue, manager: EntityManager): Promise<{ backendId?: string }> {
@@ -204,7 +205,7 @@ export class AtlassianBackend extends SupportBackend {
       return;
     }
     await this.client.updateComment(issueId, comment.backendId, await this.commentBodyOf(manager, comment));
-    const visibility = remote.jsdPublic ?? visibilityOf(remote);
+    const visibility = commentVisibility(remote) ?? true;
     if (visibility !== comment.isPublic) {
       await this.client.setCommentProperty(comment.backendId, 'sd.public.comment', { internal: !comment.isPublic });
     }
@@ -392,11 +393,6 @@ export class AtlassianBackend extends SupportBackend {
     const missing = missingAtlassianSettings(this.settings);
     if (missing.length > 0) throw new FailedDependencyException(`Jira is not configured: set ${missing.join(', ')}.`);
   }
-}
-
-function visibilityOf(comment: JiraComment): boolean {
-  const property = comment.properties?.find((item) => item.key === 'sd.public.comment')?.value as { internal?: unknown } | undefined;
-  return property?.internal !== true;
 }
 
 async function ignoreNotFound<T>(call: Promise<T>): Promise<T | undefined> {

@@ -4,7 +4,7 @@ import { Comment } from '../../comments/comment.entity';
 import { SyncState } from '../../common/sync-state';
 import type { Issue } from '../../issues/issue.entity';
 import type { SupportUser } from '../../support-users/support-user.entity';
-import type { JiraAccountFields, JiraCommentFields } from './jira.mapper';
+import { JiraAccountFields, JiraCommentFields, stripAuthorPrefix } from './jira.mapper';
 import type { PendingLocalEdits } from './jira-issue-sync';
 
 const BACKEND = 'atlassian';
@@ -37,7 +37,9 @@ export async function applyJiraComments(
     if (existing) {
       if (existing.issueId !== issue.id || pending.commentIds.has(existing.id)) continue;
       const changes: Partial<Comment> = {};
-      if (existing.description !== comment.text) changes.description = comment.text;
+      // A row stored without the author prefix keeps it off, even when another account than
+      // today's integration user pushed the comment, so a change of that account rewrites nothing.
+      if (existing.description !== comment.text && existing.description !== stripAuthorPrefix(comment.body)) changes.description = comment.text;
       if (comment.isPublic !== undefined && existing.isPublic !== comment.isPublic) changes.isPublic = comment.isPublic;
       if (Object.keys(changes).length > 0) {
         await manager.update(Comment, { id: existing.id }, changes);
@@ -56,7 +58,9 @@ export async function applyJiraComments(
         issueId: issue.id,
         authorId: author.id,
         description: comment.text,
-        isPublic: comment.isPublic ?? true,
+        // Unknown visibility counts as internal, so a comment never reaches the caller by
+        // mistake. `JiraIssueSync.fetch` reads comments with their properties and decides it.
+        isPublic: comment.isPublic ?? false,
         backendName: BACKEND,
         backendId: comment.backendId,
         state: SyncState.OK,

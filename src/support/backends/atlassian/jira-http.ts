@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Agent, Dispatcher, request } from 'undici';
 
+import { parseJsonWithoutNullCharacters, stripNullCharacters } from '../../common/null-characters';
 import type { JiraAuth } from './jira-auth';
 import { JiraError, JiraErrorKind } from './jira.exception';
 
@@ -69,7 +70,7 @@ export class JiraHttp {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: JiraHttpOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.baseUrl = this.normalizeBaseUrl(options.baseUrl);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
@@ -87,20 +88,23 @@ export class JiraHttp {
     return this.baseUrl;
   }
 
-  /** Sends the request and returns the parsed JSON body, or undefined for an empty one. */
+  /**
+   * Sends the request and returns the parsed JSON body, or undefined for an empty one.
+   * U+0000 is removed from every string, because PostgreSQL cannot store it.
+   */
   async request<T>(options: JiraRequestOptions): Promise<T> {
     const response = await this.send(options);
     if (response.body.length === 0) return undefined as T;
     const text = response.body.toString('utf8');
     try {
-      return JSON.parse(text) as T;
+      return parseJsonWithoutNullCharacters(text) as T;
     } catch (error) {
       throw new JiraError({
         kind: 'invalid-response',
         method: options.method,
         path: options.path,
         status: response.status,
-        remoteMessage: summarizeText(text, response.contentType),
+        remoteMessage: summarizeText(stripNullCharacters(text), response.contentType),
         cause: error,
       });
     }
@@ -172,7 +176,11 @@ export class JiraHttp {
       } catch (error) {
         if (options.signal?.aborted) throw error;
         const kind: JiraErrorKind = timeout.aborted || isTimeoutError(error) ? 'timeout' : 'network';
-        const failure = new JiraError({ kind, method: options.method, path: options.path, remoteMessage: causeMessage(error), cause: error });
+        // A timeout's cause is our own abort ("The operation was aborted due to timeout"), so the message names the time instead.
+        const failure =
+          kind === 'timeout'
+            ? new JiraError({ kind, method: options.method, path: options.path, timeoutMs: this.timeoutMs, cause: error })
+            : new JiraError({ kind, method: options.method, path: options.path, remoteMessage: causeMessage(error), cause: error });
         if (idempotent && attempt < this.maxAttempts) {
           const wait = this.backoff(attempt);
           this.logger.warn(`Retrying ${options.method} ${options.path} in ${wait} ms after attempt ${attempt} failed: ${failure.message}`);
@@ -226,6 +234,21 @@ export class JiraHttp {
     });
   }
 
+  /**
+   * Drops a query, a fragment and credentials from the base URL, so paths are appended to
+   * its path. The URL settings reject such parts, but a value stored before they did may
+   * still have them.
+   */
+  private normalizeBaseUrl(value: string): string {
+    const trimmed = value.trim();
+    if (!URL.canParse(trimmed)) return trimmed.replace(/\/+$/, '');
+    const url = new URL(trimmed);
+    if (url.search || url.hash || url.username || url.password || /[?#]/.test(trimmed)) {
+      this.logger.warn(`Ignoring the query, fragment or credentials of the Jira base URL ${url.origin}${url.pathname}`);
+    }
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  }
+
   private buildUrl(path: string, query: Record<string, QueryValue> | undefined): string {
     const url = new URL(`${this.baseUrl}${path}`);
     for (const [key, value] of Object.entries(query ?? {})) {
@@ -255,11 +278,11 @@ export class JiraHttp {
  * or a short form of a text or HTML page.
  */
 export function readErrorBody(body: Buffer, contentType: string | undefined): { message: string | undefined; fieldErrors: Record<string, string> } {
-  const text = body.toString('utf8');
+  const text = stripNullCharacters(body.toString('utf8'));
   if (!text.trim()) return { message: undefined, fieldErrors: {} };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJsonWithoutNullCharacters(text);
   } catch {
     return { message: summarizeText(text, contentType), fieldErrors: {} };
   }
@@ -313,10 +336,11 @@ function isTimeoutError(error: unknown): boolean {
   return /Timeout/i.test(name) || /TIMEOUT/i.test(code);
 }
 
+/** Describes a network failure with its system error code (`ECONNREFUSED`); numeric DOMException codes mean nothing to a reader and are left out. */
 function causeMessage(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;
-  const code = (error as { code?: string }).code;
-  return code ? `${error.message} (${code})` : error.message;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { AtlassianSettings } from './atlassian.config';
 import { JiraAccounts, JiraCustomerReference } from './jira-accounts';
 import { formatJqlLowerBound } from './jira-dates';
 import { JiraFieldResolver, ResolvedField } from './jira-fields';
-import { JiraReferenceData, requestTypeShowsField } from './jira-reference-data';
+import { JiraReferenceData, requestTypeListsField, requestTypeShowsField } from './jira-reference-data';
 import { DEFAULT_DESCRIPTION_TEMPLATE, DEFAULT_SUMMARY_TEMPLATE, renderTemplate, TemplateContext } from './jira-templates';
 import { JiraClient } from './jira.client';
 import { JiraError, recoverLostCreate } from './jira.exception';
@@ -47,8 +47,11 @@ export interface RenderedText {
  * Creates the Jira side of a new issue. It sends a Service Management request of the
  * request type mapped to the issue's type (or, with `ATLASSIAN_USE_OLD_API`, a plain
  * Jira issue), adds the caller as request participant, then sends one edit that fills the
- * custom fields and adds the marker label. A create whose response was lost is found
- * again by that label, or by its text among unclaimed new issues, instead of being repeated.
+ * custom fields and adds the marker label. The create itself carries the marker label
+ * where Jira accepts it: always for a plain issue, and for a request when its request
+ * type's form shows the Labels field, because the Service Management API takes only the
+ * fields on the form. A create whose response was lost is found again by that label, or by
+ * its text among unclaimed new issues, instead of being repeated.
  */
 export class JiraIssueCreator {
   private readonly logger = new Logger(JiraIssueCreator.name);
@@ -211,7 +214,11 @@ export class JiraIssueCreator {
     const body: Record<string, unknown> = { serviceDeskId: desk.id, requestTypeId: String(requestType.backendId), requestFieldValues: values };
     if (customer.raiseOnBehalfOf) body.raiseOnBehalfOf = customer.raiseOnBehalfOf;
 
-    const created = mapCustomerRequest(await this.client.createRequest(body), this.settings);
+    const marked = requestTypeListsField(requestType, 'labels');
+    const response = await this.sendMarked(issue, marked, (withMarker) =>
+      this.client.createRequest({ ...body, requestFieldValues: withMarker ? { ...values, labels: [issueLabel(issue)] } : values }),
+    );
+    const created = mapCustomerRequest(response, this.settings);
     if (!created) throw new FailedDependencyException('Jira returned the created request without an issue id and key.');
     return { created: { id: created.issueId, key: created.issueKey }, prioritySent };
   }
@@ -225,8 +232,29 @@ export class JiraIssueCreator {
       description: text.description,
     };
     if (issue.priority) fields.priority = { name: issue.priority };
-    const created = await this.client.createIssue({ fields });
+    const created = await this.sendMarked(issue, true, (withMarker) =>
+      this.client.createIssue({ fields: withMarker ? { ...fields, labels: [issueLabel(issue)] } : fields }),
+    );
     return { id: String(created.id), key: created.key };
+  }
+
+  /**
+   * Sends a create with the marker label when `marked`. When Jira rejects the labels field
+   * with 400 (it is not on the create screen or the request form), the create is sent again
+   * without it: a 400 means Jira stored nothing, so this cannot make a second issue.
+   */
+  private async sendMarked<T>(issue: Issue, marked: boolean, send: (withMarker: boolean) => Promise<T>): Promise<T> {
+    if (!marked) return send(false);
+    try {
+      return await send(true);
+    } catch (error) {
+      if (!(error instanceof JiraError && error.status === 400 && rejectsLabels(error))) throw error;
+      this.logger.warn(
+        `Jira rejected the marker label in the create of issue ${formatUuid(issue.uuid)}, so it is created without one ` +
+          `and the label is added right after: ${error.message}`,
+      );
+      return send(false);
+    }
   }
 
   /** Adds the caller as request participant. A failure is logged, because the request exists and must not be made twice. */
@@ -312,6 +340,11 @@ export class JiraIssueCreator {
 /** Builds the marker label of our issue in Jira: `deskbridge-` and the issue's uuid as 32 hex digits. */
 export function issueLabel(issue: Pick<Issue, 'uuid'>): string {
   return `${ISSUE_LABEL_PREFIX}${formatUuid(issue.uuid)}`;
+}
+
+/** Checks whether a 400 from Jira is about the labels field, in the platform's `errors` or in the Service Management message. */
+function rejectsLabels(error: JiraError): boolean {
+  return 'labels' in error.jiraFieldErrors || /\blabels\b/i.test(error.remoteMessage ?? '');
 }
 
 function isUserField(field: ResolvedField): boolean {

@@ -112,13 +112,13 @@ export class JiraIssueSync {
     if (!raw) return null;
     const mapOptions = { useOldApi: this.options.useOldApi };
     const issue = mapIssue(raw, await this.fieldIds(), mapOptions);
+    const fallbackAuthor = mapUser(await this.client.myself(), mapOptions);
+    if (!fallbackAuthor) throw new Error('Jira returned the integration user without an account id.');
     const comments = (await this.client.listComments(raw.id)).map((comment) => {
-      const mapped = mapComment(comment, mapOptions);
+      const mapped = mapComment(comment, mapOptions, fallbackAuthor.backendId);
       // Comments are read with their properties; one without a visibility property is public.
       return { ...mapped, isPublic: mapped.isPublic ?? true };
     });
-    const fallbackAuthor = mapUser(await this.client.myself(), mapOptions);
-    if (!fallbackAuthor) throw new Error('Jira returned the integration user without an account id.');
     const link = `${(await this.options.siteUrl()).replace(/\/+$/, '')}/browse/${issue.key}`;
     const files = await this.attachments.download(manager, issue.attachments ?? [], localIssueId);
     return { issue, comments, files, link, fallbackAuthor };

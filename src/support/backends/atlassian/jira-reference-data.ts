@@ -9,6 +9,9 @@ import type { JiraPriority, JsmRequestTypeField, JsmServiceDesk } from './jira.t
 
 const BACKEND = 'atlassian';
 
+/** Order in which request types of one issue type are preferred: mapped by an admin first, then by `order`. */
+export const REQUEST_TYPE_PREFERENCE = { manualMapping: 'DESC', order: 'ASC', id: 'ASC' } as const;
+
 export interface JiraReferenceOptions {
   /** `ATLASSIAN_PROJECT_ID`: a service desk id or a project key. */
   projectId: string;
@@ -119,8 +122,9 @@ export class JiraReferenceData {
 
   /**
    * Stores request types by Jira id. With automatic mapping, the issue type names follow
-   * Jira and the Jira request types that are gone are deleted. Without it, names set by
-   * hand stay, and new types start with their Jira issue type name.
+   * Jira, except those an admin mapped (`manualMapping`), and the Jira request types that
+   * are gone are deleted. Without it, names set by hand stay, and new types start with
+   * their Jira issue type name.
    */
   async storeRequestTypes(manager: EntityManager, records: JiraRequestTypeRecord[]): Promise<void> {
     const ids = records.map((record) => record.backendId);
@@ -133,7 +137,9 @@ export class JiraReferenceData {
       const name = record.name.slice(0, 150);
       if (existing) {
         const changes: Partial<RequestType> = { name, fields: fields as unknown as Record<string, unknown> };
-        if (this.options.automaticRequestMapping && record.issueTypeName) changes.issueTypeName = record.issueTypeName.slice(0, 255);
+        if (this.options.automaticRequestMapping && record.issueTypeName && !existing.manualMapping) {
+          changes.issueTypeName = record.issueTypeName.slice(0, 255);
+        }
         await manager.save(manager.merge(RequestType, existing, changes));
       } else {
         // Creates running at once may both find the request type missing and store it; the first row stays.
@@ -150,11 +156,11 @@ export class JiraReferenceData {
     this.logger.log(`Stored ${records.length} Jira request types`);
   }
 
-  /** Finds the active request type mapped to `issueType`, first by order; null when none is. */
+  /** Finds the active request type mapped to `issueType`: one an admin mapped first, then by order; null when none is. */
   findRequestType(manager: EntityManager, issueType: string): Promise<RequestType | null> {
     return manager.findOne(RequestType, {
       where: { backendName: BACKEND, issueTypeName: issueType, isActive: true, backendId: Not(IsNull()) },
-      order: { order: 'ASC', id: 'ASC' },
+      order: REQUEST_TYPE_PREFERENCE,
     });
   }
 
@@ -180,4 +186,10 @@ export function requestTypeShowsField(requestType: Pick<RequestType, 'fields'>, 
   const stored = requestType.fields as Partial<StoredRequestTypeFields> | null;
   if (!stored || !Array.isArray(stored.requestTypeFields)) return true;
   return stored.requestTypeFields.some((field) => field.fieldId === fieldId);
+}
+
+/** Checks whether Jira listed `fieldId` among the fields of a stored request type; false when its fields were never read. */
+export function requestTypeListsField(requestType: Pick<RequestType, 'fields'>, fieldId: string): boolean {
+  const stored = requestType.fields as Partial<StoredRequestTypeFields> | null;
+  return Array.isArray(stored?.requestTypeFields) && stored.requestTypeFields.some((field) => field.fieldId === fieldId);
 }

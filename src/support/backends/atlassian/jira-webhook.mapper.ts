@@ -1,3 +1,4 @@
+import { stripNullCharacters } from '../../common/null-characters';
 import { mapComment, MapOptions, JiraCommentFields } from './jira.mapper';
 import type { JiraComment } from './jira.types';
 
@@ -37,6 +38,10 @@ const ISSUE_EVENTS: Record<string, JiraIssueEventType> = {
 
 const COMMENT_EVENTS = new Set<string>(['comment_created', 'comment_updated', 'comment_deleted']);
 
+const JIRA_ID = /^\d{1,18}$/;
+/** A project key and a number. Keys start with a letter, then letters, digits or underscores: Jira's default pattern and its usual variants. */
+const JIRA_ISSUE_KEY = /^[A-Z][A-Z0-9_]*-\d{1,18}$/;
+
 /** A webhook body this adapter cannot read: not JSON, or an event without the ids it needs. */
 export class JiraWebhookPayloadError extends Error {
   constructor(message: string) {
@@ -48,20 +53,29 @@ export class JiraWebhookPayloadError extends Error {
 /**
  * Reads a webhook body. Events other than issue and comment events (attachments, links,
  * worklogs) come back as `ignored`, because the issue events that accompany them carry
- * the same change. Throws `JiraWebhookPayloadError` when a handled event lacks its ids.
+ * the same change. Throws `JiraWebhookPayloadError` when a handled event lacks its ids or
+ * carries issue or comment ids that are not Jira ids (digits), so such a delivery is never
+ * used in a query. U+0000 is removed from the texts it returns.
  */
 export function parseJiraWebhook(body: unknown, options: MapOptions): JiraWebhookEvent {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new JiraWebhookPayloadError('The webhook body is not a JSON object.');
-  const payload = body as Record<string, unknown>;
-  const webhookEvent = typeof payload.webhookEvent === 'string' ? payload.webhookEvent : '';
-  const timestamp = typeof payload.timestamp === 'number' ? payload.timestamp : null;
-  const issue = isRecord(payload.issue) ? payload.issue : null;
-  const issueKey = issue && typeof issue.key === 'string' ? issue.key : null;
-  const comment = isRecord(payload.comment) && payload.comment.id !== undefined ? mapComment(payload.comment as unknown as JiraComment, options) : null;
-
+  const raw = body as Record<string, unknown>;
+  const payload = stripNullCharacters(raw);
+  const webhookEvent = typeof raw.webhookEvent === 'string' ? raw.webhookEvent : '';
   const issueEvent = ISSUE_EVENTS[webhookEvent];
+  if (!issueEvent && !COMMENT_EVENTS.has(webhookEvent)) {
+    const name = (typeof payload.webhookEvent === 'string' && payload.webhookEvent) || '(none)';
+    return { type: 'ignored', webhookEvent: name, reason: `Events of type "${name}" are not handled.` };
+  }
+
+  const timestamp = typeof raw.timestamp === 'number' ? raw.timestamp : null;
+  const rawIssue = isRecord(raw.issue) ? raw.issue : null;
+  const issueKey = rawIssue ? keyOf(rawIssue.key) : null;
+  const rawComment = isRecord(raw.comment) && raw.comment.id !== undefined ? raw.comment : null;
+  const comment = rawComment ? mapComment({ ...(payload.comment as JiraComment), id: idOf(rawComment.id, 'comment id', webhookEvent)! }, options) : null;
+
   if (issueEvent) {
-    const issueId = idOf(issue?.id);
+    const issueId = idOf(rawIssue?.id, 'issue id', webhookEvent);
     if (!issueId) throw new JiraWebhookPayloadError(`The ${webhookEvent} delivery has no issue id.`);
     return {
       type: issueEvent,
@@ -74,14 +88,10 @@ export function parseJiraWebhook(body: unknown, options: MapOptions): JiraWebhoo
     };
   }
 
-  if (COMMENT_EVENTS.has(webhookEvent)) {
-    if (!comment) throw new JiraWebhookPayloadError(`The ${webhookEvent} delivery has no comment id.`);
-    const issueId = idOf(issue?.id) ?? comment.issueId;
-    if (!issueId) throw new JiraWebhookPayloadError(`The ${webhookEvent} delivery names no issue, neither in "issue" nor in the comment's link.`);
-    return { type: webhookEvent as JiraCommentEventType, issueId, issueKey, comment, timestamp };
-  }
-
-  return { type: 'ignored', webhookEvent: webhookEvent || '(none)', reason: `Events of type "${webhookEvent || '(none)'}" are not handled.` };
+  if (!comment) throw new JiraWebhookPayloadError(`The ${webhookEvent} delivery has no comment id.`);
+  const issueId = idOf(rawIssue?.id, 'issue id', webhookEvent) ?? comment.issueId;
+  if (!issueId) throw new JiraWebhookPayloadError(`The ${webhookEvent} delivery names no issue, neither in "issue" nor in the comment's link.`);
+  return { type: webhookEvent as JiraCommentEventType, issueId, issueKey, comment, timestamp };
 }
 
 function changedFields(changelog: unknown): string[] {
@@ -95,10 +105,20 @@ function changedFields(changelog: unknown): string[] {
   return fields;
 }
 
-function idOf(value: unknown): string | null {
-  if (typeof value === 'string' && value) return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return null;
+/** Reads a Jira id (digits, as a string or a number); null when absent, and throws for anything else. */
+function idOf(value: unknown, idName: string, webhookEvent: string): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'string' && JIRA_ID.test(value)) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  throw new JiraWebhookPayloadError(`The ${webhookEvent} delivery has an invalid ${idName} ${JSON.stringify(value)}; Jira ids are digits.`);
+}
+
+/**
+ * Reads an issue key (`SUP-123`); null when absent or malformed. The key only names the
+ * issue in messages (the id is what is queried), so a malformed one is dropped, not rejected.
+ */
+function keyOf(value: unknown): string | null {
+  return typeof value === 'string' && JIRA_ISSUE_KEY.test(value) ? value : null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -128,6 +128,24 @@ describe('Jira client on a Cloud fake', () => {
     await client.close();
   });
 
+  it('removes U+0000 from answers and error messages', async () => {
+    const client = jiraTestClient(jiraTestSettings(fake));
+    agentIssue(fake, 'Printer\u0000 jam');
+    expect((await client.getIssue('SUP-1', { fields: ['summary'] }))?.fields?.summary).toBe('Printer jam');
+    fake.addFault({ path: '/rest/api/2/field', status: 400, body: { errorMessages: ['Bad\u0000 field'], errors: {} }, bodyFormat: 'json', times: 1 });
+    const error = await failure(client.listFields());
+    expect(error.remoteMessage).toBe('Bad field');
+    expect(error.message).not.toContain('\u0000');
+    await client.close();
+  });
+
+  it.each(['#/dashboard', '?os_authType=basic'])('appends paths to the base path, not after %s', async (suffix) => {
+    const client = jiraTestClient({ ...jiraTestSettings(fake), apiUrl: `${fake.url}/${suffix}` });
+    expect((await client.myself()).emailAddress).toBe(INTEGRATION_EMAIL);
+    expect(fake.requests().map((request) => [request.path, request.query])).toEqual([['/rest/api/2/myself', {}]]);
+    await client.close();
+  });
+
   it('returns undefined for an issue that does not exist', async () => {
     const client = jiraTestClient(jiraTestSettings(fake));
     expect(await client.getIssue('SUP-999')).toBeUndefined();
@@ -149,6 +167,7 @@ describe('Jira client on a Cloud fake', () => {
     fake.addFault({ path: '/rest/api/2/field', status: 429, retryAfter: 120, times: 1 });
     const error = await failure(client.listFields());
     expect(error).toMatchObject({ status: 429, retryable: true, retryAfterSeconds: 120 });
+    expect(error.headers).toEqual({ 'Retry-After': '120' });
     await client.close();
   });
 
@@ -176,6 +195,7 @@ describe('Jira client on a Cloud fake', () => {
     fake.addFault({ path: '/rest/api/2/serverInfo', latencyMs: 400 });
     const error = await failure(client.serverInfo());
     expect(error).toMatchObject({ kind: 'timeout', retryable: true });
+    expect(error.message).toBe('Jira did not answer GET /rest/api/2/serverInfo within 0.1 s.');
     expect(fake.requests().filter((request) => request.path === '/rest/api/2/serverInfo')).toHaveLength(3);
     await client.close();
   });

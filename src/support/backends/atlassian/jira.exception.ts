@@ -20,6 +20,8 @@ export interface JiraErrorDetails {
   /** Field-level messages from Jira's `errors` object, by field id. */
   fieldErrors?: Record<string, string>;
   retryAfterSeconds?: number;
+  /** Time the attempt was given, for `timeout` failures. */
+  timeoutMs?: number;
   auth?: Pick<JiraAuth, 'label' | 'settingNames'>;
   cause?: unknown;
 }
@@ -28,7 +30,8 @@ const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /**
  * A failed call to Jira. It renders as 424 with the message when it reaches the API,
- * because only Jira could have answered the request.
+ * because only Jira could have answered the request, and with Jira's `Retry-After` when
+ * the response carried one, so the caller knows when to try again.
  */
 export class JiraError extends FailedDependencyException {
   readonly kind: JiraErrorKind;
@@ -43,7 +46,7 @@ export class JiraError extends FailedDependencyException {
   readonly retryable: boolean;
 
   constructor(details: JiraErrorDetails) {
-    super(describe(details));
+    super(describe(details), details.retryAfterSeconds !== undefined ? { 'Retry-After': String(details.retryAfterSeconds) } : undefined);
     this.kind = details.kind;
     this.method = details.method;
     this.path = details.path;
@@ -86,7 +89,9 @@ function describe(details: JiraErrorDetails): string {
     case 'captcha':
       return `Jira requires a CAPTCHA for the ${method} after failed logins (403 on ${call}). Sign in to Jira once in a browser to reset it, then check ${settings}.`;
     case 'timeout':
-      return `Jira did not answer ${call} in time${remote}.`;
+      return details.timeoutMs !== undefined
+        ? `Jira did not answer ${call} within ${formatSeconds(details.timeoutMs)}.`
+        : `Jira did not answer ${call} in time${remote}.`;
     case 'network':
       return `Could not reach Jira for ${call}${remote}.`;
     case 'invalid-response':
@@ -94,6 +99,11 @@ function describe(details: JiraErrorDetails): string {
     case 'http':
       return `Jira returned ${details.status} for ${call}${remote}`.replace(/([^.!?])$/, '$1.');
   }
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
 
 /**

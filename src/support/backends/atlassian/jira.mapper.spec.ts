@@ -6,6 +6,7 @@ import {
   bodyText,
   commentVisibility,
   mapCustomerRequest,
+  mapComment,
   mapIssue,
   mapJsmComment,
   mapStatus,
@@ -110,6 +111,35 @@ describe('Jira mapper on captured webhooks', () => {
     expect(() => parseJiraWebhook({ webhookEvent: 'comment_created', comment: { id: '1', body: 'x' } }, cloud)).toThrow(/names no issue/);
     expect(() => parseJiraWebhook('not an object', cloud)).toThrow(/not a JSON object/);
   });
+
+  it.each([
+    ['an issue id with U+0000', { webhookEvent: 'jira:issue_updated', issue: { id: '10000\u0000', key: 'SUP-1' } }, /invalid issue id "10000\\u0000"/],
+    ['an issue id that is not digits', { webhookEvent: 'jira:issue_updated', issue: { id: '10000 OR 1=1', key: 'SUP-1' } }, /invalid issue id/],
+    ['a negative numeric issue id', { webhookEvent: 'jira:issue_deleted', issue: { id: -1 } }, /invalid issue id -1/],
+    ['a comment id with U+0000', { webhookEvent: 'comment_created', issue: { id: '10000' }, comment: { id: '7\u0000', body: 'x' } }, /invalid comment id/],
+  ])('rejects %s', (_case, payload, message) => {
+    expect(() => parseJiraWebhook(payload, cloud)).toThrow(message);
+  });
+
+  it('drops a malformed issue key', () => {
+    expect(parseJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { id: '10000', key: 'SUP-1\u0000' } }, cloud)).toMatchObject({ issueId: '10000', issueKey: null });
+    expect(parseJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { id: '10000', key: 'SUP-1' } }, cloud)).toMatchObject({ issueKey: 'SUP-1' });
+  });
+
+  it('removes U+0000 from texts of a delivery', () => {
+    const event = parseJiraWebhook(
+      {
+        webhookEvent: 'comment_created',
+        issue: { id: '10000', key: 'SUP-1' },
+        comment: { id: '7', body: 'Line\u0000 one', author: { accountId: 'a\u0000b', displayName: 'Agent\u0000 One' } },
+      },
+      cloud,
+    );
+    if (event.type !== 'comment_created') throw new Error('unexpected event');
+    expect(event.comment.body).toBe('Line one');
+    expect(event.comment.author).toMatchObject({ backendId: 'ab', name: 'Agent One' });
+    expect(parseJiraWebhook({ webhookEvent: 'worklog\u0000_created' }, cloud)).toMatchObject({ type: 'ignored', webhookEvent: 'worklog_created' });
+  });
 });
 
 describe('Jira mapper on captured API responses', () => {
@@ -195,12 +225,28 @@ describe('Jira mapper helpers', () => {
     expect(stripAuthorPrefix('no prefix')).toBe('no prefix');
   });
 
+  it('strips the author prefix only from the integration user\'s comments', () => {
+    const comment = { id: '1', body: '[Jane Doe]: please check', author: { accountId: 'bot-1', displayName: 'Deskbridge' } };
+    expect(mapComment(comment, cloud, 'bot-1').text).toBe('please check');
+    expect(mapComment(comment, cloud, 'agent-1').text).toBe('[Jane Doe]: please check');
+    expect(mapComment(comment, cloud).text).toBe('[Jane Doe]: please check');
+    expect(mapComment({ ...comment, author: null }, cloud, 'bot-1').text).toBe('[Jane Doe]: please check');
+  });
+
   it('decides visibility from jsdPublic, then the comment properties', () => {
     expect(commentVisibility({ jsdPublic: false })).toBe(false);
     expect(commentVisibility({ properties: [{ key: 'sd.public.comment', value: { internal: true } }] })).toBe(false);
     expect(commentVisibility({ properties: [{ key: 'sd.public.comment', value: { internal: false } }] })).toBe(true);
     expect(commentVisibility({ properties: [{ key: 'sd.allow.public.comment', value: { allow: false } }] })).toBe(false);
     expect(commentVisibility({ properties: [] })).toBeUndefined();
+  });
+
+  it('makes role and group restricted comments internal', () => {
+    const publicProperty = [{ key: 'sd.public.comment', value: { internal: false } }];
+    expect(commentVisibility({ jsdPublic: true, visibility: { type: 'role', value: 'Service Desk Team' } })).toBe(false);
+    expect(commentVisibility({ properties: publicProperty, visibility: { type: 'group', identifier: '5f8d-group-id' } })).toBe(false);
+    expect(commentVisibility({ visibility: { type: 'group', value: 'jira-servicedesk-users' } })).toBe(false);
+    expect(commentVisibility({ jsdPublic: true, visibility: null })).toBe(true);
   });
 
   it('turns ADF comment bodies into text', () => {

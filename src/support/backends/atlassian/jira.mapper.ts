@@ -16,7 +16,7 @@ export interface JiraCommentFields {
   backendId: string;
   /** Jira issue id, read from the comment's `self` link when it has one. */
   issueId: string | null;
-  /** The body without the `[Author]: ` prefix this service adds to what it pushes. */
+  /** The body, without the `[Author]: ` prefix this service adds when the integration user wrote it. */
   text: string;
   /** The body as Jira stores it (ADF documents turned into plain text). */
   body: string;
@@ -102,14 +102,20 @@ export function userIdOf(user: JiraUser, options: MapOptions): string | undefine
   return user.accountId || user.key || user.name || undefined;
 }
 
-export function mapComment(comment: JiraComment, options: MapOptions): JiraCommentFields {
+/**
+ * Reads a comment. The `[Author]: ` prefix is removed from `text` only when the integration
+ * user (`integrationUserId`, keyed like `mapUser` keys users) wrote the comment, because only
+ * the comments this service pushes carry it, and an agent's `[URGENT]: ...` stays as written.
+ */
+export function mapComment(comment: JiraComment, options: MapOptions, integrationUserId?: string): JiraCommentFields {
   const body = bodyText(comment.body);
+  const author = mapUser(comment.author, options);
   return {
     backendId: String(comment.id),
     issueId: issueIdFromSelf(comment.self),
-    text: stripAuthorPrefix(body),
+    text: writtenBy(author, integrationUserId) ? stripAuthorPrefix(body) : body,
     body,
-    author: mapUser(comment.author, options),
+    author,
     isPublic: commentVisibility(comment),
     created: parseJiraDateTime(comment.created),
     updated: parseJiraDateTime(comment.updated),
@@ -117,11 +123,14 @@ export function mapComment(comment: JiraComment, options: MapOptions): JiraComme
 }
 
 /**
- * Tells whether portal customers see a comment: Cloud's read-only `jsdPublic`, else the
- * `sd.public.comment` property (`internal`), else the `sd.allow.public.comment` property
- * some sync plugins write. Undefined when the comment carries none of them.
+ * Tells whether the caller may see a comment. A comment restricted to a project role or a
+ * group (`visibility`) is internal, because the caller is in neither, and this wins over
+ * `jsdPublic`. Otherwise Cloud's read-only `jsdPublic` decides, else the `sd.public.comment` property
+ * (`internal`), else the `sd.allow.public.comment` property some sync plugins write.
+ * Undefined when the comment carries none of them.
  */
-export function commentVisibility(comment: Pick<JiraComment, 'jsdPublic' | 'properties'>): boolean | undefined {
+export function commentVisibility(comment: Pick<JiraComment, 'jsdPublic' | 'properties' | 'visibility'>): boolean | undefined {
+  if (isRestricted(comment.visibility)) return false;
   if (typeof comment.jsdPublic === 'boolean') return comment.jsdPublic;
   const properties = Array.isArray(comment.properties) ? comment.properties : [];
   const publicProperty = properties.find((property) => property?.key === 'sd.public.comment')?.value as { internal?: unknown } | undefined;
@@ -129,6 +138,12 @@ export function commentVisibility(comment: Pick<JiraComment, 'jsdPublic' | 'prop
   const allowProperty = properties.find((property) => property?.key === 'sd.allow.public.comment')?.value as { allow?: unknown } | undefined;
   if (allowProperty && typeof allowProperty === 'object' && 'allow' in allowProperty) return allowProperty.allow === true;
   return undefined;
+}
+
+/** Checks a comment's `visibility` (`{type: 'role' | 'group', value, identifier}`), which Jira leaves out or sends as null for unrestricted comments. */
+function isRestricted(visibility: JiraComment['visibility']): boolean {
+  if (!visibility || typeof visibility !== 'object') return false;
+  return Boolean(visibility.type || visibility.value || visibility.identifier);
 }
 
 export function mapAttachment(attachment: JiraAttachment, options: MapOptions): JiraAttachmentFields {
@@ -184,16 +199,20 @@ export function mapStatus(value: unknown): { name: string; category: string | un
   return { name: nameOf(value), category: typeof category === 'string' ? category : undefined };
 }
 
-/** Reads a Service Management comment (`/rest/servicedeskapi/request/{key}/comment`), whose `public` flag is the visibility. */
-export function mapJsmComment(comment: JsmComment, options: MapOptions): JiraCommentFields {
+/**
+ * Reads a Service Management comment (`/rest/servicedeskapi/request/{key}/comment`), whose
+ * `public` flag is the visibility. The author prefix is removed as `mapComment` does.
+ */
+export function mapJsmComment(comment: JsmComment, options: MapOptions, integrationUserId?: string): JiraCommentFields {
   const body = typeof comment.body === 'string' ? comment.body : '';
   const created = parseJsmDate(comment.created);
+  const author = mapUser(comment.author, options);
   return {
     backendId: String(comment.id),
     issueId: null,
-    text: stripAuthorPrefix(body),
+    text: writtenBy(author, integrationUserId) ? stripAuthorPrefix(body) : body,
     body,
-    author: mapUser(comment.author, options),
+    author,
     isPublic: typeof comment.public === 'boolean' ? comment.public : undefined,
     created,
     updated: created,
@@ -240,6 +259,10 @@ export function slaBreachTime(value: unknown): Date | null {
 export function withAuthorPrefix(author: string, text: string): string {
   const who = author.trim();
   return who ? `[${who}]: ${text}` : text;
+}
+
+function writtenBy(author: JiraAccountFields | null, accountId: string | undefined): boolean {
+  return Boolean(accountId) && author?.backendId === accountId;
 }
 
 /** Removes a leading `[Author]: ` prefix (the shortest bracketed one), as written by `withAuthorPrefix`. */

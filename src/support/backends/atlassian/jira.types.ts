@@ -61,6 +61,8 @@ export interface JiraComment {
   /** Cloud only: whether portal customers see the comment. */
   jsdPublic?: boolean;
   properties?: JiraCommentProperty[];
+  /** Restriction to a project role or a group; absent or null when anyone who sees the issue sees the comment. */
+  visibility?: { type?: string; value?: string; identifier?: string } | null;
 }
 
 export interface JiraCommentPage {

@@ -1,7 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDefined, IsEmail, IsIn, IsNotEmpty, IsString, IsUrl, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDefined, IsEmail, IsIn, IsNotEmpty, IsString, IsUrl, MaxLength, ValidateBy, ValidateIf, ValidationArguments } from 'class-validator';
 
 import { OptionalNotNull } from '../../../identity/shared/dto-fields';
+import { baseUrlProblem } from '../../../settings/setting-definition';
+import { BooleanFromString } from '../../common/query-params';
+
+/** Checks that a URL can be a base URL (no credentials, query or fragment), with the message of the URL settings. */
+function IsBaseUrl(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isBaseUrl',
+    validator: {
+      // A value that is no URL at all is left to @IsUrl, so it gets one message.
+      validate: (value: unknown) => typeof value !== 'string' || !URL.canParse(value.trim()) || baseUrlProblem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) => baseUrlProblem(String(args?.value ?? '')) ?? 'Enter a valid URL.',
+    },
+  });
+}
 
 /** Authentication methods an admin can choose in settings discovery; OAuth tokens are set through the override settings. */
 export const DISCOVERY_AUTH_METHODS = ['api_token', 'personal_access_token', 'basic'] as const;
@@ -19,6 +33,7 @@ export class AtlassianCredentialsDto {
   @IsNotEmpty()
   @MaxLength(2048)
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @IsBaseUrl()
   api_url: string;
 
   @ApiProperty({ enum: DISCOVERY_AUTH_METHODS, description: 'Authentication method to use' })
@@ -55,6 +70,7 @@ export class AtlassianCredentialsDto {
 
   @ApiPropertyOptional({ default: true })
   @OptionalNotNull()
+  @BooleanFromString()
   @IsBoolean()
   verify_ssl?: boolean;
 }

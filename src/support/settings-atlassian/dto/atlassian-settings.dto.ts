@@ -1,8 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsNotEmpty, IsObject, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsNotEmpty, IsObject, IsString, MaxLength, MinLength, ValidateBy, ValidationArguments } from 'class-validator';
 
 import { OptionalNotNull } from '../../../identity/shared/dto-fields';
+import { BooleanFromString } from '../../common/query-params';
 import { AtlassianCredentialsDto } from './atlassian-credentials.dto';
+
+/**
+ * Checks that every request type id of a type mapping is a non-blank string, as the
+ * schema's `additionalProperties: {type: string, minLength: 1}` requires. The message names
+ * the first issue type whose value is not.
+ */
+function IsRequestTypeMapping(): PropertyDecorator {
+  const problem = (value: unknown): string | undefined => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    for (const [issueType, requestTypeId] of Object.entries(value)) {
+      if (typeof requestTypeId !== 'string') {
+        const type = requestTypeId === null ? 'null' : Array.isArray(requestTypeId) ? 'a list' : typeof requestTypeId === 'object' ? 'an object' : `a ${typeof requestTypeId}`;
+        return `Not a valid string: the request type of "${issueType}" is ${type}. Send request type ids as strings, such as "5".`;
+      }
+      if (!requestTypeId.trim()) return `The request type of "${issueType}" may not be blank.`;
+    }
+    return undefined;
+  };
+  return ValidateBy({
+    name: 'isRequestTypeMapping',
+    validator: {
+      validate: (value: unknown) => problem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) => problem(args?.value) ?? 'Not a valid request type mapping.',
+    },
+  });
+}
 
 /** Body of `preview_settings`: the Atlassian settings an admin picked, as they would be saved. */
 export class AtlassianSettingsPreviewDto extends AtlassianCredentialsDto {
@@ -29,6 +56,7 @@ export class AtlassianSettingsPreviewDto extends AtlassianCredentialsDto {
   })
   @OptionalNotNull()
   @IsObject()
+  @IsRequestTypeMapping()
   support_type_mapping?: Record<string, string>;
 
   @ApiPropertyOptional() @OptionalNotNull() @IsString() @MaxLength(255) reporter_field?: string;
@@ -52,11 +80,13 @@ export class AtlassianSettingsPreviewDto extends AtlassianCredentialsDto {
 
   @ApiPropertyOptional({ default: false })
   @OptionalNotNull()
+  @BooleanFromString()
   @IsBoolean()
   use_old_api?: boolean;
 
   @ApiPropertyOptional({ default: true })
   @OptionalNotNull()
+  @BooleanFromString()
   @IsBoolean()
   custom_field_mapping_enabled?: boolean;
 }
@@ -65,6 +95,7 @@ export class AtlassianSettingsPreviewDto extends AtlassianCredentialsDto {
 export class AtlassianSettingsSaveDto extends AtlassianSettingsPreviewDto {
   @ApiProperty({ description: 'Must be True to confirm saving settings' })
   @IsDefined()
+  @BooleanFromString()
   @IsBoolean()
   confirm_save: boolean;
 }

@@ -1,7 +1,6 @@
 /** Reference data: server info, fields, priorities, statuses, resolutions, issue types, projects, link types. */
 import { Router, type Request } from 'express';
 
-import { requireRole } from '../auth';
 import {
   renderIssueType,
   renderPriority,
@@ -60,9 +59,13 @@ function renderProject(view: ViewContext, deps: ApiDeps, idOrKey: string): Recor
 function projectOrThrow(deps: ApiDeps, idOrKey: string): ProjectRecord {
   const project = deps.core.store.project(idOrKey);
   if (!project) {
-    throw platformError(404, [`No project could be found with key '${idOrKey}'.`]);
+    throw projectNotFound(idOrKey);
   }
   return project;
+}
+
+function projectNotFound(idOrKey: string) {
+  return platformError(404, [`No project could be found with key '${idOrKey}'.`]);
 }
 
 /** Fields of the create screen with the metadata `createmeta` lists for each. */
@@ -183,16 +186,19 @@ export function metaRoutes(deps: ApiDeps): Router {
     '/rest/api/2/project',
     handle((_req, res) => {
       const { view, user } = stateOf(res);
-      requireRole(user, 'agent');
-      res.json(store.projects().map((project) => ({ expand: 'description,lead,issueTypes,url,projectKeys', ...renderProjectBrief(view, project) })));
+      // Jira lists only the projects the caller may browse; portal customers browse none.
+      const browsable = user.role === 'customer' || user.role === 'none' ? [] : store.projects();
+      res.json(browsable.map((project) => ({ expand: 'description,lead,issueTypes,url,projectKeys', ...renderProjectBrief(view, project) })));
     }),
   );
   router.get(
     '/rest/api/2/project/:idOrKey',
     handle((req, res) => {
       const { view, user } = stateOf(res);
-      requireRole(user, 'agent');
-      res.json(renderProject(view, deps, param(req, 'idOrKey')));
+      const idOrKey = param(req, 'idOrKey');
+      // Jira answers 404, not 403, for a project the caller may not browse.
+      if (user.role === 'customer' || user.role === 'none') throw projectNotFound(idOrKey);
+      res.json(renderProject(view, deps, idOrKey));
     }),
   );
   router.get(

@@ -5,7 +5,7 @@ import { requireRole } from '../auth';
 import { jsmError } from '../errors';
 import type { FieldDefinition } from '../fields';
 import { handle, jsonBody, param, queryString, stateOf } from '../http-utils';
-import { renderOrganization, renderRequestType, renderServiceDesk } from '../jsm-views';
+import { renderOrganization, renderRequestType, renderServiceDesk, requestFormFieldIds } from '../jsm-views';
 import { organizationOrThrow, resolveJsmUserList } from '../request-operations';
 import type { RequestTypeRecord } from '../seed';
 import type { ViewContext } from '../view-context';
@@ -21,7 +21,7 @@ function validValues(view: ViewContext, field: FieldDefinition): unknown[] {
 }
 
 function renderRequestTypeFields(view: ViewContext, type: RequestTypeRecord): Record<string, unknown> {
-  const fields = type.fieldIds
+  const fields = requestFormFieldIds(view.settings, type)
     .map((id) => view.store.catalog.byId(id))
     .filter((field) => field !== undefined)
     .map((field) => ({
