@@ -77,8 +77,7 @@ export class Attachment {
 
   /**
    * True for a file added in the backend and copied here by a pull, false for one uploaded
-   * through our API. The Zammad and SMAX pulls set it.
-   * NOTE: the Jira pull does not set it yet, so Jira files read false.
+   * through our API. The Jira, Zammad and SMAX pulls set it.
    */
   @Column({ type: 'boolean', default: false })
   fromBackend: boolean;

@@ -188,7 +188,7 @@ describe.each(['cloud', 'datacenter'] as const)('Atlassian backend pulls on %s',
     await sync(issue);
 
     const [attachment] = await dataSource.getRepository(Attachment).find({ where: { issueId: issue.id }, relations: { author: true } });
-    expect(attachment).toMatchObject({ backendId: record.id, backendName: 'atlassian', fileName: 'Überprüfung.txt', mimeType: 'text/plain', fileSize: 8 });
+    expect(attachment).toMatchObject({ backendId: record.id, backendName: 'atlassian', fileName: 'Überprüfung.txt', mimeType: 'text/plain', fileSize: 8, fromBackend: true });
     expect(attachment.author?.name).toBe('Agent One');
     expect(jira.store.read(attachment.storageKey!).toString()).toBe('all good');
 

@@ -106,6 +106,7 @@ export class JiraAttachmentSync {
           storageKey: file.stored?.key ?? null,
           backendName: BACKEND,
           backendId: attachment.backendId,
+          fromBackend: true,
           state: SyncState.OK,
           ...(attachment.created ? { created: attachment.created } : {}),
         })
