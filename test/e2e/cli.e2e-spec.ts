@@ -273,6 +273,19 @@ describe('cli against an embedded DATA_DIR', () => {
     expect(existsSync(join(dataDir, 'embedded.lock'))).toBe(false);
   });
 
+  it('migrates a fresh folder before feedback-link looks up the issue', async () => {
+    const freshDir = mkdtempSync(join(tmpdir(), 'deskbridge-cli-fresh-'));
+    try {
+      const result = await runCli(['feedback-link', '00000000-0000-0000-0000-000000000000'], { DATA_DIR: freshDir });
+
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('Issue 00000000000000000000000000000000 was not found.');
+      expect(result.stdout).toBe('');
+    } finally {
+      rmSync(freshDir, { recursive: true, force: true });
+    }
+  });
+
   it('names the folder it searched for an unknown user', async () => {
     const result = await runCli(['drf_create_token', 'ghost'], target);
 

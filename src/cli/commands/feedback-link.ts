@@ -10,6 +10,7 @@ import { DatabaseHandle, openDatabaseHandleForCli } from '../../database/databas
 import { SettingsModule } from '../../settings/settings.module';
 import { FeedbackLinkError, FeedbackLinkService } from '../../support/feedback/feedback-link.service';
 import { FeedbackNotRequestedError, FeedbackTokenService } from '../../support/feedback/feedback-token.service';
+import { migrateIfEnabled, withCliDatabase } from '../cli-database';
 
 const USAGE = 'Usage: feedback-link <issue-uuid>\nPrints the HomePort feedback link of a resolved issue.\n';
 
@@ -77,11 +78,19 @@ class FeedbackLinkCliModule {
 /**
  * Opens the database the way CLI commands do (through a running server's socket when that
  * server has the embedded database open) with only the providers this command needs: no HTTP
- * server, no scheduled jobs, no migrations.
+ * server and no scheduled jobs. Pending migrations are applied first when MIGRATIONS_RUN is on.
  */
 async function openFeedbackLinkContext(): Promise<CommandContext> {
+  // As the other commands do, so a database the server never opened gets its tables first.
+  await withCliDatabase(migrateIfEnabled);
   const handle = await openDatabaseHandleForCli(loadAppConfig());
-  const app = await NestFactory.createApplicationContext(FeedbackLinkCliModule.register(handle), { logger: ['error', 'warn'] });
+  let app: INestApplicationContext;
+  try {
+    app = await NestFactory.createApplicationContext(FeedbackLinkCliModule.register(handle), { logger: ['error', 'warn'] });
+  } catch (error) {
+    await handle.embedded?.close();
+    throw error;
+  }
   return {
     get: app.get.bind(app),
     close: async () => {
