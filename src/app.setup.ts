@@ -28,7 +28,7 @@ export function setupApp(app: INestApplication): void {
   });
   // Webhook signatures are checked over the exact bytes received, so the parsers keep them.
   // Not strict, so a top-level `null`, number or string parses and the validation pipe
-  // answers it as DRF does ("Expected a dictionary, but got ...").
+  // rejects it with DRF's message ("Expected a dictionary, but got ...").
   express.useBodyParser('json', { limit: '10mb', strict: false, type: parsedUnlessWebhook('application/json'), verify: captureRawBody });
   express.useBodyParser('urlencoded', {
     limit: '10mb',

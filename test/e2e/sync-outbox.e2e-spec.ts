@@ -623,9 +623,9 @@ describe('sync outbox', () => {
         },
       ]);
 
-      // The gauges reuse a status snapshot for up to a second, so an earlier test's scrape
-      // may still be served; scrape until the gauges list this test's backend. (The attempt
-      // counter names it at once, so it cannot serve as the sign.)
+      // The gauges reuse a status snapshot for up to a second, so a scrape may still show an
+      // earlier test's snapshot. Scrape until the gauges list this test's backend, because the
+      // attempt counter lists it at once.
       let metrics = '';
       await waitFor(async () => {
         metrics = (await testApp.http().get('/metrics').expect(200)).text;
